@@ -1,0 +1,103 @@
+// Tags as callers write them: string, integer, floating and boolean values, no formatting
+// by hand, no allocation.
+#pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace metrics {
+
+/// A tag value: a string view or a number or a boolean, formatted by the framework only
+/// when a metric is actually sent. Strings are borrowed, so a TagValue lives no longer than
+/// the call it is passed to.
+///
+///     metrics::incr("requests", 1, {.tags = {{"status", 200}, {"cached", true}}});
+class TagValue {
+ public:
+  enum class Type : uint8_t { string, signed_integer, unsigned_integer, floating, boolean };
+
+  constexpr TagValue() noexcept : type_(Type::string), str_() {}
+  constexpr TagValue(std::string_view s) noexcept : type_(Type::string), str_(s) {}
+  constexpr TagValue(const char* s) noexcept : type_(Type::string), str_(s) {}
+  TagValue(const std::string& s) noexcept : type_(Type::string), str_(s) {}
+  template <std::signed_integral I>
+    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
+  constexpr TagValue(I v) noexcept : type_(Type::signed_integer), i_(v) {}
+  template <std::unsigned_integral U>
+    requires(!std::same_as<U, bool>)
+  constexpr TagValue(U v) noexcept : type_(Type::unsigned_integer), u_(v) {}
+  template <std::floating_point F>
+  constexpr TagValue(F v) noexcept : type_(Type::floating), f_(static_cast<double>(v)) {}
+  constexpr TagValue(bool b) noexcept : type_(Type::boolean), b_(b) {}
+
+  constexpr Type type() const noexcept { return type_; }
+  /// The string for Type::string; empty otherwise.
+  constexpr std::string_view string() const noexcept {
+    return type_ == Type::string ? str_ : std::string_view{};
+  }
+  /// Writes the text form into `buffer` (at least 32 bytes for a number) and returns a
+  /// view of it; for a string, returns the string itself. Booleans are "true"/"false",
+  /// floating values use the shortest form that reads back exactly.
+  std::string_view format(char* buffer, size_t size) const noexcept;
+  /// The text form as an owned string.
+  std::string to_string() const;
+
+ private:
+  Type type_;
+  union {
+    std::string_view str_;
+    int64_t i_;
+    uint64_t u_;
+    double f_;
+    bool b_;
+  };
+};
+
+/// One tag of a call.
+struct Tag {
+  std::string_view key{};
+  TagValue value{};
+};
+
+/// A borrowed list of tags: a braced list in the call, or a vector the caller keeps alive
+/// for the duration of the call.
+class TagList {
+ public:
+  constexpr TagList() noexcept = default;
+// A TagList is a view, like std::string_view: the braced list in a call lives until the
+// call returns, which is as long as a TagList is used. GCC warns about any view of an
+// initializer_list, so the warning is silenced for this one constructor.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
+#endif
+  constexpr TagList(std::initializer_list<Tag> tags) noexcept
+      : data_(tags.begin()), size_(tags.size()) {}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+  TagList(const std::vector<Tag>& tags) noexcept : data_(tags.data()), size_(tags.size()) {}
+  constexpr TagList(const Tag* data, size_t size) noexcept : data_(data), size_(size) {}
+
+  constexpr const Tag* begin() const noexcept { return data_; }
+  constexpr const Tag* end() const noexcept { return data_ + size_; }
+  constexpr size_t size() const noexcept { return size_; }
+  constexpr bool empty() const noexcept { return size_ == 0; }
+
+ private:
+  const Tag* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+/// Tags held by value, for what outlives a call (timers, scopes, global tags).
+using OwnedTags = std::vector<std::pair<std::string, std::string>>;
+
+/// Copies a TagList into owned strings, formatting numbers and booleans.
+OwnedTags to_owned(TagList tags);
+
+}  // namespace metrics

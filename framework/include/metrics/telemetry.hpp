@@ -1,0 +1,27 @@
+// What a client says about itself: calls, sampled-out calls, drops by reason, errors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace metrics {
+
+/// A snapshot of a client's self-telemetry.
+struct Telemetry {
+  int64_t calls = 0;        ///< metric calls made (sampled out ones included)
+  int64_t sampled_out = 0;  ///< calls not sent because of the sample rate
+  int64_t emitted = 0;      ///< samples handed to a backend
+  /// Every counter by name: the above, "dropped.<reason>", "backend_errors",
+  /// "reloads.*", and whatever plugins counted through the host, under the names they
+  /// gave (e.g. "dropped.queue_full").
+  std::map<std::string, int64_t> counters;
+
+  /// counters[name], or 0.
+  int64_t get(const std::string& name) const {
+    auto it = counters.find(name);
+    return it == counters.end() ? 0 : it->second;
+  }
+};
+
+}  // namespace metrics

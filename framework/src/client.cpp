@@ -1,0 +1,192 @@
+// Set-up and swapping: building pipelines, publishing them, retiring the old ones.
+#include <metrics/client.hpp>
+#include <metrics/errors.hpp>
+#include <metrics/timer.hpp>
+
+#include "client_core.hpp"
+#include "log.hpp"
+
+namespace metrics {
+
+namespace detail {
+
+ClientCore::ClientCore(Config config, std::vector<Route> routes,
+                       std::shared_ptr<TelemetryStore> telemetry)
+    : telemetry_(std::move(telemetry)) {
+  auto p = std::make_unique<Pipeline>();
+  p->config = std::move(config);
+  p->routes = std::move(routes);
+  p->set_base_tags(global_tags_);
+  current_.store(p.release(), std::memory_order_release);
+}
+
+ClientCore::~ClientCore() {
+  // No caller may be inside a call on a client being destroyed, so no wait is needed;
+  // the backends are flushed and destroyed with the pipeline.
+  delete current_.exchange(nullptr);
+}
+
+std::unique_ptr<Pipeline> ClientCore::copy_current() const {
+  return std::make_unique<Pipeline>(*current_.load(std::memory_order_acquire));
+}
+
+void ClientCore::publish(std::unique_ptr<Pipeline> next) {
+  Pipeline* old = current_.exchange(next.release(), std::memory_order_seq_cst);
+  wait_for_readers();
+  delete old;  // may flush, destroy and unload backends no longer in use
+}
+
+bool ClientCore::flush(std::chrono::milliseconds timeout) noexcept {
+  ReadSection section;
+  const Pipeline* p = current_.load(std::memory_order_acquire);
+  bool ok = true;
+  for (const Route& r : p->routes) ok = r.backend->flush(timeout.count()) == METRICS_OK && ok;
+  return ok;
+}
+
+ReloadResult ClientCore::apply(Config config) noexcept {
+  try {
+    auto routes = create_routes(config, telemetry_);
+    auto next = std::make_unique<Pipeline>();
+    next->config = std::move(config);
+    next->routes = std::move(routes);
+    std::lock_guard lock(writer_mutex_);
+    next->internal_hook = current_.load()->internal_hook;
+    next->set_base_tags(global_tags_);
+    std::string names;
+    for (const auto& r : next->routes) names += (names.empty() ? "" : ", ") + r.backend->name();
+    publish(std::move(next));
+    telemetry_->add("reloads.swapped", 1);
+    logger()->info("metrics: now sending to {}", names);
+    return {ReloadResult::Status::swapped, "now sending to " + names};
+  } catch (const std::exception& e) {
+    telemetry_->add("reloads.failed", 1);
+    log_limited(spdlog::level::err, "reload-failed",
+                std::string("metrics: reload failed, the running backends stay: ") + e.what());
+    return {ReloadResult::Status::failed, e.what()};
+  } catch (...) {
+    telemetry_->add("reloads.failed", 1);
+    return {ReloadResult::Status::failed, "unknown error"};
+  }
+}
+
+void ClientCore::add_global_tags(const OwnedTags& tags) {
+  std::lock_guard lock(writer_mutex_);
+  for (const auto& [k, v] : tags) {
+    auto it = std::find_if(global_tags_.begin(), global_tags_.end(), [&](auto& t) { return t.first == k; });
+    if (it != global_tags_.end())
+      it->second = v;
+    else
+      global_tags_.emplace_back(k, v);
+  }
+  auto next = copy_current();
+  next->set_base_tags(global_tags_);
+  publish(std::move(next));
+}
+
+void ClientCore::remove_global_tags(std::initializer_list<std::string_view> keys) {
+  std::lock_guard lock(writer_mutex_);
+  std::erase_if(global_tags_, [&](const auto& t) {
+    return std::find(keys.begin(), keys.end(), std::string_view(t.first)) != keys.end();
+  });
+  auto next = copy_current();
+  next->set_base_tags(global_tags_);
+  publish(std::move(next));
+}
+
+void ClientCore::set_internal_hook(InternalHook hook) {
+  std::lock_guard lock(writer_mutex_);
+  auto next = copy_current();
+  next->internal_hook = hook;
+  publish(std::move(next));
+}
+
+Config ClientCore::config() const {
+  ReadSection section;
+  return current_.load(std::memory_order_acquire)->config;
+}
+
+std::vector<std::string> ClientCore::backend_names() const {
+  ReadSection section;
+  std::vector<std::string> out;
+  for (const auto& r : current_.load(std::memory_order_acquire)->routes) out.push_back(r.backend->name());
+  return out;
+}
+
+}  // namespace detail
+
+namespace {
+std::unique_ptr<detail::ClientCore> make_core(Config config) {
+  auto telemetry = std::make_shared<detail::TelemetryStore>();
+  auto routes = detail::create_routes(config, telemetry);
+  return std::make_unique<detail::ClientCore>(std::move(config), std::move(routes), std::move(telemetry));
+}
+}  // namespace
+
+Client::Client() : Client(Config{}) {}
+Client::Client(Config config) : core_(make_core(std::move(config))) {}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+void Client::incr(std::string_view key, double amount, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_COUNTER, key, amount, {}, options);
+}
+void Client::gauge(std::string_view key, double value, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_GAUGE, key, value, {}, options);
+}
+void Client::timing(std::string_view key, double milliseconds, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_TIMING, key, milliseconds, {}, options);
+}
+void Client::distribution(std::string_view key, double value, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_DISTRIBUTION, key, value, {}, options);
+}
+void Client::set(std::string_view key, std::string_view member, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_SET, key, 0, member, options);
+}
+void Client::set(std::string_view key, int64_t member, const CallOptions& options) noexcept {
+  char buffer[32];
+  std::string_view text = TagValue(member).format(buffer, sizeof(buffer));
+  core_->record(METRICS_KIND_SET, key, static_cast<double>(member), text, options);
+}
+void Client::event(std::string_view title, std::string_view text, const EventOptions& options) noexcept {
+  core_->record_event(title, text, options);
+}
+Timer Client::timer(std::string_view key, TagList tags, const CallOptions& options) {
+  return Timer(*this, key, tags, options);
+}
+bool Client::flush(std::chrono::milliseconds timeout) noexcept { return core_->flush(timeout); }
+void Client::add_global_tags(TagList tags) { core_->add_global_tags(to_owned(tags)); }
+void Client::remove_global_tags(std::initializer_list<std::string_view> keys) {
+  core_->remove_global_tags(keys);
+}
+ReloadResult Client::reload() noexcept {
+  std::string source;
+  try {
+    source = core_->config().source;
+  } catch (...) {
+    return {ReloadResult::Status::failed, "out of memory"};
+  }
+  if (source.empty() || source.front() == '<')
+    return {ReloadResult::Status::unchanged, "the config did not come from a file"};
+  try {
+    return core_->apply(Config::from_file(source));
+  } catch (const std::exception& e) {
+    core_->telemetry_store()->add("reloads.failed", 1);
+    detail::log_limited(spdlog::level::err, "reload-failed",
+                        std::string("metrics: reload failed, the running backends stay: ") + e.what());
+    return {ReloadResult::Status::failed, e.what()};
+  }
+}
+ReloadResult Client::apply(Config config) noexcept { return core_->apply(std::move(config)); }
+void Client::set_internal_hook(InternalHook hook) noexcept {
+  try {
+    core_->set_internal_hook(hook);
+  } catch (...) {
+  }
+}
+Telemetry Client::telemetry() const { return core_->telemetry(); }
+Config Client::config() const { return core_->config(); }
+std::vector<std::string> Client::backend_names() const { return core_->backend_names(); }
+
+}  // namespace metrics

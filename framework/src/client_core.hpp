@@ -1,0 +1,59 @@
+// The state behind metrics::Client: the published pipeline, the writer side that replaces
+// it, and the call path that reads it.
+#pragma once
+
+#include <metrics/client.hpp>
+
+#include "pipeline.hpp"
+#include "read_section.hpp"
+#include "telemetry_store.hpp"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace metrics::detail {
+
+/// A ScopedTags frame, linked from the thread record (innermost first).
+struct ScopeFrame {
+  OwnedTags tags;
+  ScopeFrame* outer = nullptr;
+};
+
+class ClientCore {
+ public:
+  ClientCore(Config config, std::vector<Route> routes, std::shared_ptr<TelemetryStore> telemetry);
+  ~ClientCore();
+
+  /// The call path: sample, name, tags, filter, emit. Never throws.
+  void record(metrics_kind_t kind, std::string_view key, double value, std::string_view member,
+              const CallOptions& options) noexcept;
+  void record_event(std::string_view title, std::string_view text, const EventOptions& options) noexcept;
+  bool flush(std::chrono::milliseconds timeout) noexcept;
+
+  ReloadResult apply(Config config) noexcept;
+  void add_global_tags(const OwnedTags& tags);
+  void remove_global_tags(std::initializer_list<std::string_view> keys);
+  void set_internal_hook(InternalHook hook);
+
+  Telemetry telemetry() const { return telemetry_->snapshot(); }
+  Config config() const;
+  std::vector<std::string> backend_names() const;
+  const std::shared_ptr<TelemetryStore>& telemetry_store() const { return telemetry_; }
+
+ private:
+  void deliver(const Pipeline& p, ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+               std::string_view key, double value, std::string_view member, double rate,
+               const CallOptions& options) noexcept;
+  /// Publishes `next`, waits for readers of the old pipeline, then destroys it (flushing
+  /// and destroying backends it alone held). Caller holds writer_mutex_.
+  void publish(std::unique_ptr<Pipeline> next);
+  std::unique_ptr<Pipeline> copy_current() const;
+
+  std::shared_ptr<TelemetryStore> telemetry_;
+  std::atomic<Pipeline*> current_{nullptr};
+  mutable std::mutex writer_mutex_;
+  OwnedTags global_tags_;
+};
+
+}  // namespace metrics::detail

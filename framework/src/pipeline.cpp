@@ -1,0 +1,110 @@
+#include "pipeline.hpp"
+
+#include "log.hpp"
+#include "text.hpp"
+
+#include <metrics/errors.hpp>
+
+namespace metrics::detail {
+
+void Pipeline::set_base_tags(const OwnedTags& global) {
+  base_tags.clear();
+  auto put = [&](const std::string& k, const std::string& v) {
+    for (auto& [bk, bv] : base_tags)
+      if (bk == k) {
+        bv = v;
+        return;
+      }
+    base_tags.emplace_back(k, v);
+  };
+  for (const auto& [k, v] : config.tags) {
+    if (is_bad_tag_key(k, config.allowed_bad_tags)) {
+      if (config.disallow_bad_tags)
+        throw ConfigError(SourcePosition{config.source, 0, 0}, "metrics.tags." + k,
+                          "tag key '" + k + "' is not allowed (keys ending in _id, and event, "
+                          "project, group) while disallow_bad_tags = true; add it to "
+                          "allowed_bad_tags to keep it");
+      logger()->warn("metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
+                     "group are not allowed as tags (see allowed_bad_tags)", k);
+      continue;
+    }
+    put(k, v);
+  }
+  for (const auto& [k, v] : global) {
+    if (is_bad_tag_key(k, config.allowed_bad_tags)) {
+      log_limited(spdlog::level::warn, "global-bad-tag", "metrics: global tag '" + k + "' dropped: not an allowed tag key");
+      continue;
+    }
+    put(k, v);
+  }
+  base_views.clear();
+  for (const auto& [k, v] : base_tags) base_views.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
+}
+
+std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
+    const std::string& name, const SourcePosition& where, const std::string& key,
+    const std::vector<SearchDir>& dirs) {
+  auto parsed = parse_backend_name(name);
+  if (!parsed)
+    throw ConfigError(where, key, "'" + name + "' is not a backend name: expected identifiers "
+                                  "joined by dots, such as 'metrics.statsd.StatsdMetricsBackend'");
+  auto file = find_module_file(parsed->module, dirs);
+  if (!file) {
+    std::string searched;
+    for (const auto& d : dirs) searched += "\n  " + d.path.string() + " (" + d.origin + ")";
+    if (dirs.empty()) searched = "\n  (no folder: set plugin_path or METRICS_PLUGIN_PATH)";
+    // Modules found are listed by file name only: loading each to list its classes would
+    // run code the config did not ask for.
+    std::vector<std::string> modules;
+    for (const auto& [module, path] : list_module_files(dirs)) modules.push_back(module);
+    std::string hint = modules.empty() ? "" : "\nmodules found: " + join(modules);
+    auto near = nearest(name, shipped_backend_names(), 3);
+    if (!near.empty()) hint += "\nnearest known names: " + join(near);
+    throw ConfigError(where, key, "no module '" + parsed->module + "' (file '" + parsed->module +
+                                      ".so') in any folder searched:" + searched + hint);
+  }
+  std::shared_ptr<Module> module;
+  try {
+    module = Module::load(*file);
+  } catch (const LoadError& e) {
+    throw ConfigError(where, key, std::string("cannot load backend '") + name + "': " + e.what());
+  }
+  const ClassInfo* cls = module->find_class(parsed->class_name);
+  if (cls == nullptr) {
+    auto names = module->class_names();
+    std::vector<std::string> dotted;
+    for (const auto& n : names) dotted.push_back(parsed->module + "." + n);
+    throw ConfigError(where, key, "module '" + parsed->module + "' (" + file->string() +
+                                      ") has no class '" + parsed->class_name +
+                                      "'; it exports: " + join(dotted) + "." +
+                                      did_you_mean(parsed->class_name, names));
+  }
+  return {std::move(module), cls};
+}
+
+std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry) {
+  std::filesystem::path config_dir;
+  if (!config.source.empty() && config.source.front() != '<')
+    config_dir = std::filesystem::path(config.source).parent_path();
+  auto dirs = module_search_path(config.plugin_path, config_dir);
+
+  std::vector<BackendConfig> wanted = config.backends;
+  if (wanted.empty()) {
+    BackendConfig dummy;
+    dummy.name = "metrics.dummy.DummyMetricsBackend";
+    dummy.name_position = SourcePosition{config.source, 0, 0};
+    wanted.push_back(std::move(dummy));
+  }
+  std::vector<Route> routes;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const auto& b = wanted[i];
+    std::string key = config.backends.size() > 1 ? "metrics.backends[" + std::to_string(i) + "].backend"
+                                                 : "metrics.backend";
+    auto [module, cls] = resolve_backend(b.name, b.name_position, key, dirs);
+    auto backend = Backend::create(b.name, module, *cls, b.options.get(), config.source, telemetry);
+    routes.push_back(Route{std::move(backend), b.prefixes});
+  }
+  return routes;
+}
+
+}  // namespace metrics::detail

@@ -1,0 +1,64 @@
+// What a metric call reads: an immutable snapshot of the config's rules (prefix, rate,
+// tags, bad-tag rule) and the backends to send to. Replaced whole on reload or when
+// global tags change; see read_section.hpp for how the old one is retired.
+#pragma once
+
+#include <metrics/abi.h>
+#include <metrics/client.hpp>
+#include <metrics/config.hpp>
+
+#include "backend.hpp"
+#include "names.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace metrics::detail {
+
+struct Route {
+  std::shared_ptr<Backend> backend;
+  std::vector<std::string> prefixes;  ///< empty: every key
+
+  bool accepts(std::string_view key) const noexcept {
+    if (prefixes.empty()) return true;
+    for (const auto& p : prefixes)
+      if (key.starts_with(p)) return true;
+    return false;
+  }
+};
+
+struct Pipeline {
+  Config config;
+  std::vector<Route> routes;
+  /// Config tags, then global tags (later wins), bad ones already stripped.
+  OwnedTags base_tags;
+  std::vector<metrics_tag_t> base_views;
+  InternalHook internal_hook;
+
+  /// Fills base_tags/base_views from the config's tags and `global`, applying the
+  /// bad-tag rule. Throws ConfigError when a config tag is bad in strict mode.
+  void set_base_tags(const OwnedTags& global);
+};
+
+/// Sentry's rule: keys ending in "_id", and "event", "project", "group", unless allowed.
+inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>& allowed) noexcept {
+  bool bad = (key.size() >= 3 && key.ends_with("_id")) || key == "event" || key == "project" ||
+             key == "group";
+  if (!bad) return false;
+  for (const auto& a : allowed)
+    if (a == key) return false;
+  return true;
+}
+
+/// Resolves, loads and creates every backend of `config` (the dummy one when it names
+/// none). Throws ConfigError or LoadError with the full story of what was searched.
+std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry);
+
+/// Resolves a dotted name to a loaded module and class, or throws ConfigError listing the
+/// places searched, the classes the module exports and the nearest known names.
+std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
+    const std::string& name, const SourcePosition& where, const std::string& key,
+    const std::vector<SearchDir>& dirs);
+
+}  // namespace metrics::detail

@@ -1,0 +1,53 @@
+#include "telemetry_store.hpp"
+
+namespace metrics::detail {
+
+TelemetryStore::~TelemetryStore() {
+  for (auto& c : chunks_) delete[] c.load(std::memory_order_acquire);
+}
+
+HotCounters* TelemetryStore::allocate(uint32_t chunk) noexcept {
+  auto* fresh = new (std::nothrow) HotCounters[kChunk];
+  if (fresh == nullptr) return nullptr;
+  HotCounters* expected = nullptr;
+  if (chunks_[chunk].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return fresh;
+  delete[] fresh;
+  return expected;
+}
+
+HotCounters& TelemetryStore::overflow_shard(uint32_t) noexcept { return overflow_; }
+
+void TelemetryStore::add(std::string_view name, int64_t delta) noexcept {
+  try {
+    std::lock_guard lock(named_mutex_);
+    auto it = named_.find(name);
+    if (it == named_.end()) it = named_.emplace(std::string(name), 0).first;
+    it->second += delta;
+  } catch (...) {
+  }
+}
+
+Telemetry TelemetryStore::snapshot() const {
+  Telemetry t;
+  auto sum = [&](const HotCounters& h) {
+    t.calls += h.calls.load(std::memory_order_relaxed);
+    t.sampled_out += h.sampled_out.load(std::memory_order_relaxed);
+    t.emitted += h.emitted.load(std::memory_order_relaxed);
+  };
+  for (const auto& c : chunks_) {
+    const HotCounters* chunk = c.load(std::memory_order_acquire);
+    if (chunk == nullptr) continue;
+    for (uint32_t i = 0; i < kChunk; ++i) sum(chunk[i]);
+  }
+  sum(overflow_);
+  {
+    std::lock_guard lock(named_mutex_);
+    for (const auto& [k, v] : named_) t.counters[k] = v;
+  }
+  t.counters["calls"] = t.calls;
+  t.counters["sampled_out"] = t.sampled_out;
+  t.counters["emitted"] = t.emitted;
+  return t;
+}
+
+}  // namespace metrics::detail
