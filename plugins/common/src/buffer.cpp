@@ -1,0 +1,45 @@
+#include <metrics/wire/buffer.hpp>
+
+namespace metrics::wire {
+
+BufferPool::BufferPool(size_t count, size_t capacity) : capacity_(capacity) {
+  all_.reserve(count);
+  free_.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    all_.push_back(std::make_unique<Buffer>(capacity));
+    free_.push_back(all_.back().get());
+  }
+}
+
+Buffer* BufferPool::take_free() noexcept {
+  if (free_.empty()) return nullptr;
+  Buffer* b = free_.back();
+  free_.pop_back();
+  return b;
+}
+
+void BufferPool::give_back(Buffer* b) noexcept {
+  b->clear();
+  free_.push_back(b);  // never reallocates: reserved for every buffer made
+}
+
+Buffer* BufferPool::pop_ready() noexcept {
+  if (ready_.empty()) return nullptr;
+  Buffer* b = ready_.front();
+  ready_.pop_front();
+  return b;
+}
+
+Buffer* BufferPool::make_extra() {
+  all_.push_back(std::make_unique<Buffer>(capacity_));
+  free_.reserve(all_.size());
+  return all_.back().get();
+}
+
+uint32_t thread_index() noexcept {
+  static std::atomic<uint32_t> next{0};
+  thread_local const uint32_t index = next.fetch_add(1, std::memory_order_relaxed);
+  return index;
+}
+
+}  // namespace metrics::wire

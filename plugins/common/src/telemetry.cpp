@@ -1,0 +1,81 @@
+#include <metrics/wire/telemetry.hpp>
+
+namespace metrics::wire {
+
+std::string_view reason_name(DropReason r) noexcept {
+  switch (r) {
+    case DropReason::queue_full:
+      return "queue_full";
+    case DropReason::too_big:
+      return "too_big";
+    case DropReason::writer:
+      return "writer";
+    case DropReason::invalid_value:
+      return "invalid_value";
+    case DropReason::shutdown:
+      return "shutdown";
+  }
+  return "unknown";
+}
+
+uint64_t TelemetrySnapshot::metrics() const noexcept {
+  uint64_t n = 0;
+  for (auto v : metrics_by_type) n += v;
+  return n;
+}
+uint64_t TelemetrySnapshot::metrics_dropped_total() const noexcept {
+  uint64_t n = 0;
+  for (auto v : metrics_dropped) n += v;
+  return n;
+}
+uint64_t TelemetrySnapshot::aggregated_contexts() const noexcept {
+  uint64_t n = 0;
+  for (auto v : aggregated_contexts_by_type) n += v;
+  return n;
+}
+
+void Telemetry::dropped(DropReason why, uint64_t metrics, uint64_t packets,
+                        uint64_t bytes) noexcept {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  metrics_dropped_[static_cast<size_t>(why)].fetch_add(metrics, relaxed);
+  if (why == DropReason::queue_full) {
+    packets_dropped_queue_.fetch_add(packets, relaxed);
+    bytes_dropped_queue_.fetch_add(bytes, relaxed);
+  } else if (why == DropReason::writer || why == DropReason::shutdown) {
+    packets_dropped_writer_.fetch_add(packets, relaxed);
+    bytes_dropped_writer_.fetch_add(bytes, relaxed);
+  }
+  if (metrics != 0) {
+    char name[32] = "dropped.";
+    auto r = reason_name(why);
+    size_t n = 8;
+    for (char c : r) name[n++] = c;
+    host_.count(std::string_view(name, n), static_cast<int64_t>(metrics));
+  }
+}
+
+void Telemetry::sent(uint64_t packets, uint64_t bytes) noexcept {
+  packets_sent_.fetch_add(packets, std::memory_order_relaxed);
+  bytes_sent_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void Telemetry::aggregated(MetricType t, uint64_t contexts) noexcept {
+  aggregated_[static_cast<size_t>(t)].fetch_add(contexts, std::memory_order_relaxed);
+}
+
+void Telemetry::read(TelemetrySnapshot& s) const noexcept {
+  constexpr auto relaxed = std::memory_order_relaxed;
+  s.events = events_.load(relaxed);
+  s.packets_sent = packets_sent_.load(relaxed);
+  s.bytes_sent = bytes_sent_.load(relaxed);
+  s.packets_dropped_queue = packets_dropped_queue_.load(relaxed);
+  s.bytes_dropped_queue = bytes_dropped_queue_.load(relaxed);
+  s.packets_dropped_writer = packets_dropped_writer_.load(relaxed);
+  s.bytes_dropped_writer = bytes_dropped_writer_.load(relaxed);
+  for (size_t i = 0; i < kDropReasons; ++i)
+    s.metrics_dropped[i] = metrics_dropped_[i].load(relaxed);
+  for (size_t i = 0; i < kMetricTypes; ++i)
+    s.aggregated_contexts_by_type[i] = aggregated_[i].load(relaxed);
+}
+
+}  // namespace metrics::wire

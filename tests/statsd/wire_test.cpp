@@ -1,0 +1,313 @@
+// The shared wire library on its own: line encoding, packing, aggregation, addresses.
+#include <metrics/wire/aggregator.hpp>
+#include <metrics/wire/buffer.hpp>
+#include <metrics/wire/format.hpp>
+#include <metrics/wire/options.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace metrics::wire;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Tags as the ABI lays them out, with the strings they point into.
+struct TagArray {
+  std::vector<std::pair<std::string, std::string>> text;
+  std::vector<metrics_tag_t> tags;
+  explicit TagArray(std::vector<std::pair<std::string, std::string>> t) : text(std::move(t)) {
+    for (const auto& [k, v] : text) tags.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
+  }
+  const metrics_tag_t* data() const { return tags.data(); }
+  size_t size() const { return tags.size(); }
+};
+TagArray tags_of(std::vector<std::pair<std::string, std::string>> t) {
+  return TagArray(std::move(t));
+}
+
+std::string statsd(StatsdLine l) {
+  return encode([&](Writer& w) { append_statsd(w, l); });
+}
+std::string dog(DogStatsdLine l) {
+  return encode([&](Writer& w) { append_dogstatsd(w, l); });
+}
+
+}  // namespace
+
+TEST_CASE("numbers are written in their shortest exact form", "[statsd][format]") {
+  auto [value, text] = GENERATE(table<double, std::string>({
+      {1, "1"},
+      {-3, "-3"},
+      {0, "0"},
+      {2.5, "2.5"},
+      {-3.5, "-3.5"},
+      {0.1, "0.1"},
+      {1e21, "1e+21"},
+      {123456789012.0, "123456789012"},
+  }));
+  CHECK(encode([&](Writer& w) { w.put_number(value); }) == text);
+}
+
+TEST_CASE("a plain statsd line has the daemon's exact form for every kind", "[statsd][format]") {
+  StatsdLine l;
+  l.name = "api.calls";
+  l.value = 1;
+  SECTION("a counter is name:V|c") {
+    CHECK(statsd(l) == "api.calls:1|c");
+  }
+  SECTION("a sampled counter carries |@rate") {
+    l.value = 3;
+    l.sample_rate = 0.25;
+    CHECK(statsd(l) == "api.calls:3|c|@0.25");
+  }
+  SECTION("a gauge is name:V|g") {
+    l.type = MetricType::gauge;
+    l.value = 42.5;
+    CHECK(statsd(l) == "api.calls:42.5|g");
+  }
+  SECTION("a negative gauge is set to zero first, then changed, in one unit") {
+    l.type = MetricType::gauge;
+    l.value = -7;
+    CHECK(statsd(l) == "api.calls:0|g\napi.calls:-7|g");
+  }
+  SECTION("a timing is name:V|ms, with its rate") {
+    l.type = MetricType::timing;
+    l.value = 12.5;
+    l.sample_rate = 0.5;
+    CHECK(statsd(l) == "api.calls:12.5|ms|@0.5");
+  }
+  SECTION("a distribution is sent as ms, since plain statsd has no d") {
+    l.type = MetricType::distribution;
+    l.value = 3;
+    CHECK(statsd(l) == "api.calls:3|ms");
+  }
+  SECTION("a set is name:member|s") {
+    l.type = MetricType::set;
+    l.set_member = "user-1";
+    CHECK(statsd(l) == "api.calls:user-1|s");
+  }
+  SECTION("the instance becomes a name suffix") {
+    l.instance = "eu";
+    CHECK(statsd(l) == "api.calls.eu:1|c");
+  }
+}
+
+TEST_CASE("plain statsd writes tags in the chosen dialect", "[statsd][format]") {
+  auto tags = tags_of({{"region", "eu"}, {"code", "200"}});
+  StatsdLine l;
+  l.name = "req";
+  l.value = 1;
+  l.tags = tags.data();
+  l.tag_count = tags.size();
+  auto [format, text] = GENERATE(table<TagFormat, std::string>({
+      {TagFormat::none, "req:1|c"},
+      {TagFormat::graphite, "req;region=eu;code=200:1|c"},
+      {TagFormat::influx, "req,region=eu,code=200:1|c"},
+      {TagFormat::dogstatsd, "req:1|c|#region:eu,code:200"},
+  }));
+  l.tag_format = format;
+  CHECK(statsd(l) == text);
+}
+
+TEST_CASE("characters that break a statsd line are replaced with underscores", "[statsd][format]") {
+  auto tags = tags_of({{"a;b", "c=d,e"}});
+  StatsdLine l;
+  l.name = "we:ird|na@me#x\ny";
+  l.value = 1;
+  l.tags = tags.data();
+  l.tag_count = tags.size();
+  SECTION("in the name, whatever the format") {
+    CHECK(statsd(l) == "we_ird_na_me_x_y:1|c");
+  }
+  SECTION("graphite also replaces ; and =") {
+    l.tag_format = TagFormat::graphite;
+    CHECK(statsd(l) == "we_ird_na_me_x_y;a_b=c_d,e:1|c");
+  }
+  SECTION("influx also replaces , and =") {
+    l.tag_format = TagFormat::influx;
+    CHECK(statsd(l) == "we_ird_na_me_x_y,a;b=c_d_e:1|c");
+  }
+  SECTION("dogstatsd tags replace , and |") {
+    l.tag_format = TagFormat::dogstatsd;
+    CHECK(statsd(l) == "we_ird_na_me_x_y:1|c|#a;b:c=d_e");
+  }
+  SECTION("a set member cannot break the line either") {
+    l.type = MetricType::set;
+    l.set_member = "a|b:c";
+    CHECK(statsd(l) == "we_ird_na_me_x_y:a_b_c|s");
+  }
+}
+
+TEST_CASE("a DogStatsD line is name:V|type|@rate|#tags", "[dogstatsd][format]") {
+  auto tags = tags_of({{"k", "v"}, {"n", "3"}, {"bare", ""}});
+  DogStatsdLine l;
+  l.name = "page.views";
+  l.tags = tags.data();
+  l.tag_count = tags.size();
+  auto [type, code] = GENERATE(table<MetricType, std::string>({
+      {MetricType::count, "c"},
+      {MetricType::gauge, "g"},
+      {MetricType::timing, "ms"},
+      {MetricType::histogram, "h"},
+      {MetricType::distribution, "d"},
+  }));
+  l.type = type;
+  l.value = 2;
+  l.sample_rate = 0.5;
+  CHECK(dog(l) == "page.views:2|" + code + "|@0.5|#k:v,n:3,bare");
+}
+
+TEST_CASE("DogStatsD constant tags win over call tags and the instance becomes a tag",
+          "[dogstatsd][format]") {
+  std::vector<std::pair<std::string, std::string>> pairs{{"env", "prod"}, {"service", "web"}};
+  std::vector<std::string> keys{"env", "service"};
+  ConstantTags constant{encode_constant_tags(pairs), keys};
+  auto tags = tags_of({{"env", "dev"}, {"route", "/a|b,c"}});
+  DogStatsdLine l;
+  l.name = "hits";
+  l.value = 1;
+  l.tags = tags.data();
+  l.tag_count = tags.size();
+  l.constant_tags = &constant;
+  l.instance = "i1";
+  CHECK(dog(l) == "hits:1|c|#route:/a_b_c,instance:i1,env:prod,service:web");
+  SECTION("a set writes its member") {
+    l.type = MetricType::set;
+    l.set_member = "m";
+    l.tag_count = 0;
+    l.instance = {};
+    CHECK(dog(l) == "hits:m|s|#env:prod,service:web");
+  }
+}
+
+TEST_CASE("a DogStatsD event carries lengths, fields and tags", "[dogstatsd][format]") {
+  auto tags = tags_of({{"k", "v"}});
+  DogStatsdEvent e;
+  e.title = "Deploy";
+  e.text = "line1\nline2";
+  e.tags = tags.data();
+  e.tag_count = tags.size();
+  SECTION("the minimal event") {
+    e.tag_count = 0;
+    CHECK(encode([&](Writer& w) { append_dogstatsd_event(w, e); }) ==
+          "_e{6,12}:Deploy|line1\\nline2");
+  }
+  SECTION("every field, in the protocol's order") {
+    e.timestamp_unix_s = 1700000000;
+    e.hostname = "h1";
+    e.aggregation_key = "agg";
+    e.low_priority = true;
+    e.source_type_name = "src";
+    e.alert_type = "error";
+    CHECK(encode([&](Writer& w) { append_dogstatsd_event(w, e); }) ==
+          "_e{6,12}:Deploy|line1\\nline2|d:1700000000|h:h1|k:agg|p:low|s:src|t:error|#k:v");
+  }
+}
+
+TEST_CASE("the packer never exceeds the datagram size and rolls back a line that does not fit",
+          "[statsd][buffer]") {
+  Buffer b(32);
+  auto line = [](std::string text) { return [text](Writer& w) { w.put(text); }; };
+  REQUIRE(pack(b, line("aaaaaaaaaa")) == PackResult::ok);    // 10
+  REQUIRE(pack(b, line("bbbbbbbbbb")) == PackResult::ok);    // 21 with the newline
+  CHECK(pack(b, line("cccccccccccc")) == PackResult::full);  // 34 > 32
+  CHECK(b.view() == "aaaaaaaaaa\nbbbbbbbbbb");
+  CHECK(b.metrics == 2);
+  REQUIRE(pack(b, line("dddddddddd")) == PackResult::ok);  // exactly 32
+  CHECK(b.size == 32);
+  b.clear();
+  CHECK(pack(b, line(std::string(33, 'x'))) == PackResult::too_big);
+  CHECK(b.empty());
+}
+
+TEST_CASE("the aggregator sums counters, keeps the last gauge and unique set members",
+          "[dogstatsd][aggregator]") {
+  Aggregator agg(4);
+  auto add = [&](MetricType t, std::string key, double v, std::string member = {}) {
+    agg.add(t, key, hash_bytes(key.data(), key.size()), v, member, [&] {
+      return ContextLines{key, "|#t:1"};
+    });
+  };
+  add(MetricType::count, "c1", 1);
+  add(MetricType::count, "c1", 2.5);
+  add(MetricType::count, "c2", 4);
+  add(MetricType::gauge, "g1", 5);
+  add(MetricType::gauge, "g1", -2);
+  add(MetricType::set, "s1", 0, "a");
+  add(MetricType::set, "s1", 0, "b");
+  add(MetricType::set, "s1", 0, "a");
+  std::map<std::string, std::string> lines;
+  agg.flush([&](const AggregatedMetric& m) {
+    std::string text;
+    if (m.type == MetricType::set)
+      text = std::to_string(m.members->size()) + " members";
+    else
+      text = encode([&](Writer& w) {
+        append_context_line(w, m.lines->head, m.lines->tail, m.type, m.value, {});
+      });
+    lines[m.lines->head] = text;
+  });
+  CHECK(lines.size() == 4);
+  CHECK(lines["c1"] == "c1:3.5|c|#t:1");
+  CHECK(lines["c2"] == "c2:4|c|#t:1");
+  CHECK(lines["g1"] == "g1:-2|g|#t:1");
+  CHECK(lines["s1"] == "2 members");
+  SECTION("a flush empties it") {
+    int n = 0;
+    agg.flush([&](const AggregatedMetric&) { ++n; });
+    CHECK(n == 0);
+  }
+}
+
+TEST_CASE("the aggregator merges what several threads added to one context",
+          "[dogstatsd][aggregator]", ) {
+  Aggregator agg(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10000; ++i) {
+        std::string key = "hits" + std::to_string(i % 10);
+        agg.add(MetricType::count, key, hash_bytes(key.data(), key.size()), 1, {}, [&] {
+          return ContextLines{key, ""};
+        });
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::map<std::string, double> sums;
+  agg.flush([&](const AggregatedMetric& m) { sums[m.lines->head] += m.value; });
+  REQUIRE(sums.size() == 10);
+  for (const auto& [k, v] : sums) CHECK(v == 4000);
+}
+
+TEST_CASE("addresses are read in every form datadog clients accept", "[statsd][options]") {
+  SECTION("host:port") {
+    auto e = parse_endpoint("agent.local:9125");
+    CHECK(e.kind == Endpoint::Kind::udp);
+    CHECK(e.host == "agent.local");
+    CHECK(e.port == 9125);
+  }
+  SECTION("udp://host:port") {
+    auto e = parse_endpoint("udp://10.0.0.1:8126");
+    CHECK(e.host == "10.0.0.1");
+    CHECK(e.port == 8126);
+  }
+  SECTION("[ipv6]:port and a bare IPv6 address") {
+    CHECK(parse_endpoint("[::1]:9000").host == "::1");
+    CHECK(parse_endpoint("[::1]:9000").port == 9000);
+    CHECK(parse_endpoint("fe80::1").host == "fe80::1");
+    CHECK(parse_endpoint("fe80::1").port == 8125);
+  }
+  SECTION("unix:// and a bare path are Unix sockets") {
+    CHECK(parse_endpoint("unix:///var/run/dsd.socket").path == "/var/run/dsd.socket");
+    CHECK(parse_endpoint("/tmp/x.sock").kind == Endpoint::Kind::uds);
+  }
+  SECTION("a bad port or scheme says which forms work") {
+    CHECK_THROWS_WITH(parse_endpoint("host:99999"), Contains("1 to 65535"));
+    CHECK_THROWS_WITH(parse_endpoint("tcp://host:1"), Contains("unix:///path"));
+  }
+}
