@@ -168,7 +168,8 @@ void UdpTransport::send(std::span<Buffer* const> batch, SendReport& report) noex
     }
     int err = errno;
     if (err == EINTR) continue;
-    // This datagram failed (refused: nobody listens; EAGAIN: the write timeout passed).
+    // This datagram failed (refused: an earlier one met a closed port, so nobody listens;
+    // EAGAIN: the write timeout passed). It is dropped and counted, as datadog-go does.
     ++report.packets_failed;
     report.bytes_failed += batch[i]->size;
     report.metrics_failed += batch[i]->metrics;
