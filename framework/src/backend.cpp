@@ -33,7 +33,8 @@ std::shared_ptr<Backend> Backend::create(std::string dotted_name, std::shared_pt
   int32_t status = b->vtable_.create(&args, &instance, error, sizeof(error));
   if (status != METRICS_OK || instance == nullptr) {
     error[sizeof(error) - 1] = '\0';
-    std::string reason = error[0] != '\0' ? error : "create failed with status " + std::to_string(status);
+    std::string reason =
+        error[0] != '\0' ? error : "create failed with status " + std::to_string(status);
     throw LoadError(b->name_ + ": the backend refused to start: " + reason);
   }
   b->instance_ = instance;
@@ -67,7 +68,8 @@ int32_t Backend::flush(int64_t timeout_ms) noexcept {
 
 void Backend::host_log(void* context, uint32_t level, metrics_str_t message) try {
   auto* self = static_cast<Backend*>(context);
-  auto lvl = level <= METRICS_LOG_ERROR ? static_cast<spdlog::level::level_enum>(level) : spdlog::level::err;
+  auto lvl = level <= METRICS_LOG_ERROR ? static_cast<spdlog::level::level_enum>(level)
+                                        : spdlog::level::err;
   std::string_view text(message.data, message.size);
   // Rate-limited per backend and per message start, so a plugin may log from a loop.
   std::string key = self->name_ + "|" + std::string(text.substr(0, 40));

@@ -35,7 +35,8 @@ struct TagScratch {
 
   void put(std::string_view key, std::string_view value) noexcept {
     for (size_t i = 0; i < count; ++i) {
-      if (tags[i].key.size == key.size() && std::memcmp(tags[i].key.data, key.data(), key.size()) == 0) {
+      if (tags[i].key.size == key.size() &&
+          std::memcmp(tags[i].key.data, key.data(), key.size()) == 0) {
         tags[i].value = {value.data(), value.size()};
         return;
       }
@@ -81,7 +82,8 @@ TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost, TagList ca
   if (innermost != nullptr) {
     const ScopeFrame* frames[32];
     size_t depth = 0;
-    for (const ScopeFrame* f = innermost; f != nullptr && depth < 32; f = f->outer) frames[depth++] = f;
+    for (const ScopeFrame* f = innermost; f != nullptr && depth < 32; f = f->outer)
+      frames[depth++] = f;
     while (depth-- > 0)
       for (const auto& [k, v] : frames[depth]->tags)
         if (!add(k, v)) return TagVerdict::dropped_bad_tag;
@@ -93,11 +95,16 @@ TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost, TagList ca
 
 const char* kind_name(metrics_kind_t kind) noexcept {
   switch (kind) {
-    case METRICS_KIND_COUNTER: return "counter";
-    case METRICS_KIND_GAUGE: return "gauge";
-    case METRICS_KIND_TIMING: return "timing";
-    case METRICS_KIND_DISTRIBUTION: return "distribution";
-    case METRICS_KIND_SET: return "set";
+    case METRICS_KIND_COUNTER:
+      return "counter";
+    case METRICS_KIND_GAUGE:
+      return "gauge";
+    case METRICS_KIND_TIMING:
+      return "timing";
+    case METRICS_KIND_DISTRIBUTION:
+      return "distribution";
+    case METRICS_KIND_SET:
+      return "set";
   }
   return "unknown";
 }
@@ -122,7 +129,8 @@ void ClientCore::record(metrics_kind_t kind, std::string_view key, double value,
 
 void ClientCore::deliver(const Pipeline& p, ThreadRecord* record, HotCounters& counters,
                          metrics_kind_t kind, std::string_view key, double value,
-                         std::string_view member, double rate, const CallOptions& options) noexcept {
+                         std::string_view member, double rate,
+                         const CallOptions& options) noexcept {
   // The full name: prefix + key, on the stack unless it is unusually long.
   char name_buffer[256];
   std::string_view name = key;

@@ -73,7 +73,8 @@ ReloadResult ClientCore::apply(Config config) noexcept {
 void ClientCore::add_global_tags(const OwnedTags& tags) {
   std::lock_guard lock(writer_mutex_);
   for (const auto& [k, v] : tags) {
-    auto it = std::find_if(global_tags_.begin(), global_tags_.end(), [&](auto& t) { return t.first == k; });
+    auto it = std::find_if(global_tags_.begin(), global_tags_.end(),
+                           [&](auto& t) { return t.first == k; });
     if (it != global_tags_.end())
       it->second = v;
     else
@@ -109,7 +110,8 @@ Config ClientCore::config() const {
 std::vector<std::string> ClientCore::backend_names() const {
   ReadSection section;
   std::vector<std::string> out;
-  for (const auto& r : current_.load(std::memory_order_acquire)->routes) out.push_back(r.backend->name());
+  for (const auto& r : current_.load(std::memory_order_acquire)->routes)
+    out.push_back(r.backend->name());
   return out;
 }
 
@@ -119,7 +121,8 @@ namespace {
 std::unique_ptr<detail::ClientCore> make_core(Config config) {
   auto telemetry = std::make_shared<detail::TelemetryStore>();
   auto routes = detail::create_routes(config, telemetry);
-  return std::make_unique<detail::ClientCore>(std::move(config), std::move(routes), std::move(telemetry));
+  return std::make_unique<detail::ClientCore>(std::move(config), std::move(routes),
+                                              std::move(telemetry));
 }
 }  // namespace
 
@@ -135,13 +138,15 @@ void Client::incr(std::string_view key, double amount, const CallOptions& option
 void Client::gauge(std::string_view key, double value, const CallOptions& options) noexcept {
   core_->record(METRICS_KIND_GAUGE, key, value, {}, options);
 }
-void Client::timing(std::string_view key, double milliseconds, const CallOptions& options) noexcept {
+void Client::timing(std::string_view key, double milliseconds,
+                    const CallOptions& options) noexcept {
   core_->record(METRICS_KIND_TIMING, key, milliseconds, {}, options);
 }
 void Client::distribution(std::string_view key, double value, const CallOptions& options) noexcept {
   core_->record(METRICS_KIND_DISTRIBUTION, key, value, {}, options);
 }
-void Client::set(std::string_view key, std::string_view member, const CallOptions& options) noexcept {
+void Client::set(std::string_view key, std::string_view member,
+                 const CallOptions& options) noexcept {
   core_->record(METRICS_KIND_SET, key, 0, member, options);
 }
 void Client::set(std::string_view key, int64_t member, const CallOptions& options) noexcept {
@@ -149,14 +154,19 @@ void Client::set(std::string_view key, int64_t member, const CallOptions& option
   std::string_view text = TagValue(member).format(buffer, sizeof(buffer));
   core_->record(METRICS_KIND_SET, key, static_cast<double>(member), text, options);
 }
-void Client::event(std::string_view title, std::string_view text, const EventOptions& options) noexcept {
+void Client::event(std::string_view title, std::string_view text,
+                   const EventOptions& options) noexcept {
   core_->record_event(title, text, options);
 }
 Timer Client::timer(std::string_view key, TagList tags, const CallOptions& options) {
   return Timer(*this, key, tags, options);
 }
-bool Client::flush(std::chrono::milliseconds timeout) noexcept { return core_->flush(timeout); }
-void Client::add_global_tags(TagList tags) { core_->add_global_tags(to_owned(tags)); }
+bool Client::flush(std::chrono::milliseconds timeout) noexcept {
+  return core_->flush(timeout);
+}
+void Client::add_global_tags(TagList tags) {
+  core_->add_global_tags(to_owned(tags));
+}
 void Client::remove_global_tags(std::initializer_list<std::string_view> keys) {
   core_->remove_global_tags(keys);
 }
@@ -173,20 +183,29 @@ ReloadResult Client::reload() noexcept {
     return core_->apply(Config::from_file(source));
   } catch (const std::exception& e) {
     core_->telemetry_store()->add("reloads.failed", 1);
-    detail::log_limited(spdlog::level::err, "reload-failed",
-                        std::string("metrics: reload failed, the running backends stay: ") + e.what());
+    detail::log_limited(
+        spdlog::level::err, "reload-failed",
+        std::string("metrics: reload failed, the running backends stay: ") + e.what());
     return {ReloadResult::Status::failed, e.what()};
   }
 }
-ReloadResult Client::apply(Config config) noexcept { return core_->apply(std::move(config)); }
+ReloadResult Client::apply(Config config) noexcept {
+  return core_->apply(std::move(config));
+}
 void Client::set_internal_hook(InternalHook hook) noexcept {
   try {
     core_->set_internal_hook(hook);
   } catch (...) {
   }
 }
-Telemetry Client::telemetry() const { return core_->telemetry(); }
-Config Client::config() const { return core_->config(); }
-std::vector<std::string> Client::backend_names() const { return core_->backend_names(); }
+Telemetry Client::telemetry() const {
+  return core_->telemetry();
+}
+Config Client::config() const {
+  return core_->config();
+}
+std::vector<std::string> Client::backend_names() const {
+  return core_->backend_names();
+}
 
 }  // namespace metrics

@@ -28,7 +28,8 @@ class ClientCore {
   /// The call path: sample, name, tags, filter, emit. Never throws.
   void record(metrics_kind_t kind, std::string_view key, double value, std::string_view member,
               const CallOptions& options) noexcept;
-  void record_event(std::string_view title, std::string_view text, const EventOptions& options) noexcept;
+  void record_event(std::string_view title, std::string_view text,
+                    const EventOptions& options) noexcept;
   bool flush(std::chrono::milliseconds timeout) noexcept;
 
   ReloadResult apply(Config config) noexcept;

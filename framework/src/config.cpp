@@ -16,7 +16,8 @@ namespace metrics {
 ConfigError::ConfigError(SourcePosition where, std::string key, std::string reason)
     : Error([&] {
         std::string m = where.file.empty() ? std::string("<config>") : where.file;
-        if (where.line != 0) m += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
+        if (where.line != 0)
+          m += ":" + std::to_string(where.line) + ":" + std::to_string(where.column);
         m += ": ";
         if (!key.empty()) m += key + ": ";
         return m + reason;
@@ -41,16 +42,26 @@ SourcePosition position_of(const toml::key& key, const std::string& file) {
 
 std::string describe_type(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-    default: return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
   }
 }
 
@@ -62,8 +73,10 @@ using detail::describe_type;
 using detail::position_of;
 
 const std::vector<std::string> kMetricsKeys{
-    "backend",  "backends", "options", "sample_rate", "prefix", "skip_internal_prefixes",
-    "disallow_bad_tags", "allowed_bad_tags", "tags", "plugin_path"};
+    "backend",           "backends",         "options",
+    "sample_rate",       "prefix",           "skip_internal_prefixes",
+    "disallow_bad_tags", "allowed_bad_tags", "tags",
+    "plugin_path"};
 const std::vector<std::string> kBackendEntryKeys{"backend", "options", "prefixes"};
 
 class Parser {
@@ -71,7 +84,8 @@ class Parser {
   Parser(std::string file, std::shared_ptr<const toml::table> document)
       : file_(std::move(file)), document_(std::move(document)) {}
 
-  [[noreturn]] void fail(const toml::node& at, const std::string& key, const std::string& why) const {
+  [[noreturn]] void fail(const toml::node& at, const std::string& key,
+                         const std::string& why) const {
     throw ConfigError(position_of(at, file_), key, why);
   }
 
@@ -144,8 +158,9 @@ class Parser {
     b.name_position = position_of(n, file_);
     if (!detail::parse_backend_name(b.name)) {
       fail(n, key,
-           "'" + b.name + "' is not a backend name: expected identifiers joined by dots, "
-           "at least two parts, such as 'metrics.statsd.StatsdMetricsBackend'");
+           "'" + b.name +
+               "' is not a backend name: expected identifiers joined by dots, "
+               "at least two parts, such as 'metrics.statsd.StatsdMetricsBackend'");
     }
     return b;
   }
@@ -173,7 +188,8 @@ class Parser {
     }
     if (const toml::node* n = m.get("backends")) {
       if (!n->is_array_of_tables())
-        fail(*n, "metrics.backends", "expected [[metrics.backends]] tables, saw " + describe_type(*n));
+        fail(*n, "metrics.backends",
+             "expected [[metrics.backends]] tables, saw " + describe_type(*n));
       size_t i = 0;
       for (const auto& entry : *n->as_array()) {
         std::string path = "metrics.backends[" + std::to_string(i++) + "]";
@@ -183,14 +199,16 @@ class Parser {
         if (name == nullptr) fail(entry, path, "missing key 'backend' (the dotted backend name)");
         BackendConfig b = backend_name(*name, path + ".backend");
         b.options = options(t, path);
-        if (const toml::node* p = t.get("prefixes")) b.prefixes = expect_strings(*p, path + ".prefixes");
+        if (const toml::node* p = t.get("prefixes"))
+          b.prefixes = expect_strings(*p, path + ".prefixes");
         c.backends.push_back(std::move(b));
       }
     }
     if (const toml::node* n = m.get("sample_rate")) {
       c.sample_rate = expect_number(*n, "metrics.sample_rate");
       if (!(c.sample_rate >= 0.0 && c.sample_rate <= 1.0))
-        fail(*n, "metrics.sample_rate", "expected a number from 0 to 1, saw " + TagValue(c.sample_rate).to_string());
+        fail(*n, "metrics.sample_rate",
+             "expected a number from 0 to 1, saw " + TagValue(c.sample_rate).to_string());
     }
     if (const toml::node* n = m.get("prefix")) c.prefix = expect_string(*n, "metrics.prefix");
     if (const toml::node* n = m.get("skip_internal_prefixes"))
@@ -225,8 +243,9 @@ Config parse_text(std::string_view text, const std::string& source) {
     *root = toml::parse(text, std::string_view(source));
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    throw ConfigError(SourcePosition{source, static_cast<uint32_t>(b.line), static_cast<uint32_t>(b.column)},
-                      "", "invalid TOML: " + std::string(e.description()));
+    throw ConfigError(
+        SourcePosition{source, static_cast<uint32_t>(b.line), static_cast<uint32_t>(b.column)}, "",
+        "invalid TOML: " + std::string(e.description()));
   }
   return Parser(source, std::move(root)).parse();
 }

@@ -11,7 +11,9 @@ Client& default_client() noexcept {
   return client;
 }
 
-void configure(const std::filesystem::path& path) { configure(Config::from_file(path)); }
+void configure(const std::filesystem::path& path) {
+  configure(Config::from_file(path));
+}
 
 void configure(Config config) {
   ReloadResult r = default_client().apply(std::move(config));

@@ -13,14 +13,16 @@ std::shared_ptr<spdlog::logger> logger() {
   // Not registered: the name stays free for the application, and the logging backend
   // does not mistake ours for the application's.
   static std::shared_ptr<spdlog::logger> own = [] {
-    auto l = std::make_shared<spdlog::logger>("metrics", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    auto l = std::make_shared<spdlog::logger>(
+        "metrics", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     l->set_level(spdlog::level::warn);
     return l;
   }();
   return own;
 }
 
-void log_limited(spdlog::level::level_enum level, std::string_view key, std::string_view message) noexcept {
+void log_limited(spdlog::level::level_enum level, std::string_view key,
+                 std::string_view message) noexcept {
   try {
     struct State {
       std::chrono::steady_clock::time_point last{};
@@ -35,7 +37,8 @@ void log_limited(spdlog::level::level_enum level, std::string_view key, std::str
       auto it = states.find(key);
       if (it == states.end()) it = states.emplace(std::string(key), State{}).first;
       State& s = it->second;
-      if (s.last != std::chrono::steady_clock::time_point{} && now - s.last < std::chrono::seconds(1)) {
+      if (s.last != std::chrono::steady_clock::time_point{} &&
+          now - s.last < std::chrono::seconds(1)) {
         ++s.suppressed;
         return;
       }

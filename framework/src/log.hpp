@@ -15,6 +15,7 @@ std::shared_ptr<spdlog::logger> logger();
 
 /// Logs at most one line per second per `key`; the next line that gets through says how
 /// many were suppressed in between. Never throws.
-void log_limited(spdlog::level::level_enum level, std::string_view key, std::string_view message) noexcept;
+void log_limited(spdlog::level::level_enum level, std::string_view key,
+                 std::string_view message) noexcept;
 
 }  // namespace metrics::detail

@@ -56,7 +56,7 @@ struct FileIdentity {
 };
 
 FileIdentity identity_of(const std::filesystem::path& file) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(file.c_str(), &st) != 0) return {};
   return {st.st_dev, st.st_ino, int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
           st.st_size};
@@ -95,7 +95,8 @@ void check_class(const std::filesystem::path& file, size_t index, const metrics_
   if (info.vtable.emit == nullptr) fail(file, where + ": emit is NULL");
   if (info.vtable.destroy == nullptr) fail(file, where + ": destroy is NULL");
   if (k.option_count > 0 && k.options == nullptr)
-    fail(file, where + ": option_count is " + std::to_string(k.option_count) + " but options is NULL");
+    fail(file,
+         where + ": option_count is " + std::to_string(k.option_count) + " but options is NULL");
   std::set<std::string> option_names;
   for (size_t i = 0; i < k.option_count; ++i) {
     const metrics_option_spec_t* o = k.options[i];
@@ -183,10 +184,12 @@ std::shared_ptr<Module> Module::load(const std::filesystem::path& requested) {
   m->version_ = desc.module_version != nullptr ? desc.module_version : "";
   std::string expected = file.stem().string();
   if (m->name_ != expected)
-    fail(file, "the file is named for module '" + expected + "' but declares module '" + m->name_ + "'");
+    fail(file,
+         "the file is named for module '" + expected + "' but declares module '" + m->name_ + "'");
   if (desc.class_count == 0 || desc.classes == nullptr) fail(file, "the module offers no classes");
   std::set<std::string> seen;
-  for (size_t i = 0; i < desc.class_count; ++i) check_class(file, i, desc.classes[i], seen, m->classes_);
+  for (size_t i = 0; i < desc.class_count; ++i)
+    check_class(file, i, desc.classes[i], seen, m->classes_);
   m->library_ = std::move(library);
   g_cache[file] = CacheEntry{m, identity};
   return m;

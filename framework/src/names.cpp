@@ -22,7 +22,8 @@ bool is_identifier(std::string_view s) {
   if (s.empty()) return false;
   auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
   if (!alpha(s[0])) return false;
-  return std::all_of(s.begin() + 1, s.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+  return std::all_of(s.begin() + 1, s.end(),
+                     [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
 }
 
 constexpr std::string_view kModuleSuffix = ".so";
@@ -75,7 +76,8 @@ std::vector<SearchDir> module_search_path(const std::vector<std::string>& plugin
   boost::dll::fs::error_code bec;
   auto self = boost::dll::this_line_location(bec);
   if (!bec) {
-    std::filesystem::path beside = std::filesystem::path(self.parent_path().string()) / "metrics" / "plugins";
+    std::filesystem::path beside =
+        std::filesystem::path(self.parent_path().string()) / "metrics" / "plugins";
     if (std::filesystem::is_directory(beside, ec)) dirs.push_back({beside, "installed"});
   }
   if (std::string_view(METRICS_INSTALL_PLUGIN_DIR).size() != 0) {
@@ -117,9 +119,9 @@ std::vector<std::pair<std::string, std::filesystem::path>> list_module_files(
 
 const std::vector<std::string>& shipped_backend_names() {
   static const std::vector<std::string> names{
-      "metrics.dummy.DummyMetricsBackend",      "metrics.statsd.StatsdMetricsBackend",
+      "metrics.dummy.DummyMetricsBackend",         "metrics.statsd.StatsdMetricsBackend",
       "metrics.dogstatsd.DogStatsdMetricsBackend", "metrics.datadog.DogStatsdMetricsBackend",
-      "metrics.datadog.DatadogMetricsBackend",  "metrics.logging.LoggingBackend"};
+      "metrics.datadog.DatadogMetricsBackend",     "metrics.logging.LoggingBackend"};
   return names;
 }
 

@@ -14,17 +14,26 @@ namespace {
 
 std::string type_name(uint32_t type) {
   switch (type) {
-    case METRICS_OPTION_STRING: return "a string";
-    case METRICS_OPTION_INT: return "an integer";
-    case METRICS_OPTION_FLOAT: return "a number";
-    case METRICS_OPTION_BOOL: return "true or false";
-    case METRICS_OPTION_STRING_LIST: return "an array of strings";
-    case METRICS_OPTION_TAGS: return "a table of tags or an array of \"key:value\" strings";
-    default: return "a value";
+    case METRICS_OPTION_STRING:
+      return "a string";
+    case METRICS_OPTION_INT:
+      return "an integer";
+    case METRICS_OPTION_FLOAT:
+      return "a number";
+    case METRICS_OPTION_BOOL:
+      return "true or false";
+    case METRICS_OPTION_STRING_LIST:
+      return "an array of strings";
+    case METRICS_OPTION_TAGS:
+      return "a table of tags or an array of \"key:value\" strings";
+    default:
+      return "a value";
   }
 }
 
-std::string number_text(double v) { return TagValue(v).to_string(); }
+std::string number_text(double v) {
+  return TagValue(v).to_string();
+}
 
 }  // namespace
 
@@ -34,7 +43,8 @@ metrics_str_t OptionValues::keep(std::string s) {
 }
 
 std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const std::string& backend,
-                                                  const OptionTable* table, const std::string& file) {
+                                                  const OptionTable* table,
+                                                  const std::string& file) {
   std::unique_ptr<OptionValues> out(new OptionValues);
   const std::string table_path = table != nullptr ? table->key_path : "metrics.options";
   SourcePosition table_pos = table != nullptr ? table->position : SourcePosition{file, 0, 0};
@@ -76,16 +86,19 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
           default_holder = toml::parse(std::string("v = ") + spec.default_value);
         } catch (const toml::parse_error& e) {
           throw LoadError(backend + ": the default of option '" + spec.name + "' (" +
-                          spec.default_value + ") is not valid TOML: " + std::string(e.description()));
+                          spec.default_value +
+                          ") is not valid TOML: " + std::string(e.description()));
         }
       }
       node = default_holder.get("v");
     }
     if (node == nullptr) {
       if (spec.flags & METRICS_OPTION_REQUIRED) {
-        std::string desc = spec.description != nullptr ? std::string(" (") + spec.description + ")" : "";
-        throw ConfigError(table_pos, table_path,
-                          "missing required option '" + std::string(spec.name) + "' of " + backend + desc);
+        std::string desc =
+            spec.description != nullptr ? std::string(" (") + spec.description + ")" : "";
+        throw ConfigError(
+            table_pos, table_path,
+            "missing required option '" + std::string(spec.name) + "' of " + backend + desc);
       }
       out->values_.push_back(v);
       out->secret_.push_back(secret);
@@ -93,13 +106,15 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
     }
 
     auto wrong_type = [&]() {
-      throw ConfigError(pos, key, "expected " + type_name(spec.type) + ", saw " + describe_type(*node));
+      throw ConfigError(pos, key,
+                        "expected " + type_name(spec.type) + ", saw " + describe_type(*node));
     };
     auto check_range = [&](double x) {
       if ((spec.flags & METRICS_OPTION_HAS_RANGE) && (x < spec.min_value || x > spec.max_value)) {
         std::string shown = secret ? "the value" : number_text(x);
-        throw ConfigError(pos, key, shown + " is out of range: expected " + number_text(spec.min_value) +
-                                        " to " + number_text(spec.max_value));
+        throw ConfigError(pos, key,
+                          shown + " is out of range: expected " + number_text(spec.min_value) +
+                              " to " + number_text(spec.max_value));
       }
     };
     v.is_set = 1;
@@ -111,7 +126,8 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
           std::string var = s.substr(4);
           const char* value = std::getenv(var.c_str());
           if (value == nullptr || *value == '\0')
-            throw ConfigError(pos, key, "the environment variable " + var + " named here is not set");
+            throw ConfigError(pos, key,
+                              "the environment variable " + var + " named here is not set");
           s = value;
         }
         if (spec.choices != nullptr) {
@@ -155,8 +171,9 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
         std::vector<metrics_str_t> items;
         for (const auto& item : *node->as_array()) {
           if (!item.is_string())
-            throw ConfigError(position_of(item, file), key,
-                              "expected an array of strings, but an item is " + describe_type(item));
+            throw ConfigError(
+                position_of(item, file), key,
+                "expected an array of strings, but an item is " + describe_type(item));
           items.push_back(out->keep(item.as_string()->get()));
         }
         out->lists_.push_back(std::move(items));
@@ -178,20 +195,23 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
             else if (item.is_boolean())
               text = item.as_boolean()->get() ? "true" : "false";
             else
-              throw ConfigError(position_of(item, file), key + "." + std::string(k.str()),
-                                "expected a string, number or boolean tag value, saw " + describe_type(item));
+              throw ConfigError(
+                  position_of(item, file), key + "." + std::string(k.str()),
+                  "expected a string, number or boolean tag value, saw " + describe_type(item));
             items.push_back(out->keep(std::string(k.str())));
             items.push_back(out->keep(std::move(text)));
           }
         } else if (node->is_array()) {
           for (const auto& item : *node->as_array()) {
             if (!item.is_string())
-              throw ConfigError(position_of(item, file), key,
-                                "expected \"key:value\" strings, but an item is " + describe_type(item));
+              throw ConfigError(
+                  position_of(item, file), key,
+                  "expected \"key:value\" strings, but an item is " + describe_type(item));
             const std::string& s = item.as_string()->get();
             size_t colon = s.find(':');
             items.push_back(out->keep(s.substr(0, colon)));
-            items.push_back(out->keep(colon == std::string::npos ? std::string() : s.substr(colon + 1)));
+            items.push_back(
+                out->keep(colon == std::string::npos ? std::string() : s.substr(colon + 1)));
           }
         } else {
           wrong_type();
@@ -201,7 +221,8 @@ std::unique_ptr<OptionValues> OptionValues::build(const ClassInfo& cls, const st
         v.list_size = out->lists_.back().size();
         break;
       }
-      default: wrong_type();
+      default:
+        wrong_type();
     }
     out->values_.push_back(v);
     out->secret_.push_back(secret);
@@ -222,10 +243,18 @@ std::vector<std::string> OptionValues::describe() const {
       line += "<secret>";
     } else {
       switch (v.type) {
-        case METRICS_OPTION_STRING: line += "\"" + std::string(v.string_value.data, v.string_value.size) + "\""; break;
-        case METRICS_OPTION_INT: line += std::to_string(v.int_value); break;
-        case METRICS_OPTION_FLOAT: line += number_text(v.float_value); break;
-        case METRICS_OPTION_BOOL: line += v.bool_value ? "true" : "false"; break;
+        case METRICS_OPTION_STRING:
+          line += "\"" + std::string(v.string_value.data, v.string_value.size) + "\"";
+          break;
+        case METRICS_OPTION_INT:
+          line += std::to_string(v.int_value);
+          break;
+        case METRICS_OPTION_FLOAT:
+          line += number_text(v.float_value);
+          break;
+        case METRICS_OPTION_BOOL:
+          line += v.bool_value ? "true" : "false";
+          break;
         case METRICS_OPTION_STRING_LIST:
         case METRICS_OPTION_TAGS: {
           line += "[";
@@ -233,7 +262,8 @@ std::vector<std::string> OptionValues::describe() const {
           for (size_t j = 0; j < v.list_size; j += step) {
             if (j != 0) line += ", ";
             line += "\"" + std::string(v.list_items[j].data, v.list_items[j].size);
-            if (step == 2) line += ":" + std::string(v.list_items[j + 1].data, v.list_items[j + 1].size);
+            if (step == 2)
+              line += ":" + std::string(v.list_items[j + 1].data, v.list_items[j + 1].size);
             line += "\"";
           }
           line += "]";

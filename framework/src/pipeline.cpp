@@ -21,24 +21,29 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
       if (config.disallow_bad_tags)
         throw ConfigError(SourcePosition{config.source, 0, 0}, "metrics.tags." + k,
-                          "tag key '" + k + "' is not allowed (keys ending in _id, and event, "
-                          "project, group) while disallow_bad_tags = true; add it to "
-                          "allowed_bad_tags to keep it");
-      logger()->warn("metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
-                     "group are not allowed as tags (see allowed_bad_tags)", k);
+                          "tag key '" + k +
+                              "' is not allowed (keys ending in _id, and event, "
+                              "project, group) while disallow_bad_tags = true; add it to "
+                              "allowed_bad_tags to keep it");
+      logger()->warn(
+          "metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
+          "group are not allowed as tags (see allowed_bad_tags)",
+          k);
       continue;
     }
     put(k, v);
   }
   for (const auto& [k, v] : global) {
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
-      log_limited(spdlog::level::warn, "global-bad-tag", "metrics: global tag '" + k + "' dropped: not an allowed tag key");
+      log_limited(spdlog::level::warn, "global-bad-tag",
+                  "metrics: global tag '" + k + "' dropped: not an allowed tag key");
       continue;
     }
     put(k, v);
   }
   base_views.clear();
-  for (const auto& [k, v] : base_tags) base_views.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
+  for (const auto& [k, v] : base_tags)
+    base_views.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
 }
 
 std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
@@ -46,8 +51,10 @@ std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
     const std::vector<SearchDir>& dirs) {
   auto parsed = parse_backend_name(name);
   if (!parsed)
-    throw ConfigError(where, key, "'" + name + "' is not a backend name: expected identifiers "
-                                  "joined by dots, such as 'metrics.statsd.StatsdMetricsBackend'");
+    throw ConfigError(where, key,
+                      "'" + name +
+                          "' is not a backend name: expected identifiers "
+                          "joined by dots, such as 'metrics.statsd.StatsdMetricsBackend'");
   auto file = find_module_file(parsed->module, dirs);
   if (!file) {
     std::string searched;
@@ -60,8 +67,9 @@ std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
     std::string hint = modules.empty() ? "" : "\nmodules found: " + join(modules);
     auto near = nearest(name, shipped_backend_names(), 3);
     if (!near.empty()) hint += "\nnearest known names: " + join(near);
-    throw ConfigError(where, key, "no module '" + parsed->module + "' (file '" + parsed->module +
-                                      ".so') in any folder searched:" + searched + hint);
+    throw ConfigError(where, key,
+                      "no module '" + parsed->module + "' (file '" + parsed->module +
+                          ".so') in any folder searched:" + searched + hint);
   }
   std::shared_ptr<Module> module;
   try {
@@ -74,10 +82,10 @@ std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
     auto names = module->class_names();
     std::vector<std::string> dotted;
     for (const auto& n : names) dotted.push_back(parsed->module + "." + n);
-    throw ConfigError(where, key, "module '" + parsed->module + "' (" + file->string() +
-                                      ") has no class '" + parsed->class_name +
-                                      "'; it exports: " + join(dotted) + "." +
-                                      did_you_mean(parsed->class_name, names));
+    throw ConfigError(where, key,
+                      "module '" + parsed->module + "' (" + file->string() + ") has no class '" +
+                          parsed->class_name + "'; it exports: " + join(dotted) + "." +
+                          did_you_mean(parsed->class_name, names));
   }
   return {std::move(module), cls};
 }
@@ -98,8 +106,9 @@ std::vector<Route> create_routes(const Config& config, std::shared_ptr<Telemetry
   std::vector<Route> routes;
   for (size_t i = 0; i < wanted.size(); ++i) {
     const auto& b = wanted[i];
-    std::string key = config.backends.size() > 1 ? "metrics.backends[" + std::to_string(i) + "].backend"
-                                                 : "metrics.backend";
+    std::string key = config.backends.size() > 1
+                          ? "metrics.backends[" + std::to_string(i) + "].backend"
+                          : "metrics.backend";
     auto [module, cls] = resolve_backend(b.name, b.name_position, key, dirs);
     auto backend = Backend::create(b.name, module, *cls, b.options.get(), config.source, telemetry);
     routes.push_back(Route{std::move(backend), b.prefixes});

@@ -17,7 +17,9 @@ namespace {
 std::atomic<ThreadRecord*> g_records{nullptr};
 std::atomic<uint32_t> g_record_count{0};
 
-long membarrier(int cmd) { return syscall(__NR_membarrier, cmd, 0, 0); }
+long membarrier(int cmd) {
+  return syscall(__NR_membarrier, cmd, 0, 0);
+}
 
 void choose_barrier() noexcept {
 #if !defined(METRICS_TSAN)
@@ -67,15 +69,18 @@ ThreadRecord* register_thread() noexcept {
                                               std::memory_order_relaxed));
   }
   mine->depth = 0;
-  mine->rng_state = reinterpret_cast<uintptr_t>(mine) ^
-                    static_cast<uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id())) ^
-                    0x9E3779B97F4A7C15ull;
+  mine->rng_state =
+      reinterpret_cast<uintptr_t>(mine) ^
+      static_cast<uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id())) ^
+      0x9E3779B97F4A7C15ull;
   t_record = mine;
   t_releaser.record = mine;
   return mine;
 }
 
-uint32_t thread_record_count() noexcept { return g_record_count.load(std::memory_order_relaxed); }
+uint32_t thread_record_count() noexcept {
+  return g_record_count.load(std::memory_order_relaxed);
+}
 
 void wait_for_readers() noexcept {
   if (g_asymmetric_barrier.load(std::memory_order_relaxed))

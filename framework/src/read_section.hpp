@@ -30,8 +30,8 @@ struct ScopeFrame;
 struct alignas(64) ThreadRecord {
   /// Odd while the owning thread is inside a read section.
   std::atomic<uint64_t> sequence{0};
-  uint32_t depth = 0;  ///< nesting of read sections (a backend may call metrics)
-  uint32_t index = 0;  ///< dense, stable while the thread lives: a shard index
+  uint32_t depth = 0;            ///< nesting of read sections (a backend may call metrics)
+  uint32_t index = 0;            ///< dense, stable while the thread lives: a shard index
   ScopeFrame* scopes = nullptr;  ///< innermost ScopedTags frame
   uint64_t rng_state = 0;        ///< the sampling generator
   std::atomic<bool> in_use{false};

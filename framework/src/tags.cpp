@@ -7,11 +7,19 @@ namespace metrics {
 std::string_view TagValue::format(char* buffer, size_t size) const noexcept {
   std::to_chars_result r{buffer, std::errc{}};
   switch (type_) {
-    case Type::string: return str_;
-    case Type::signed_integer: r = std::to_chars(buffer, buffer + size, i_); break;
-    case Type::unsigned_integer: r = std::to_chars(buffer, buffer + size, u_); break;
-    case Type::floating: r = std::to_chars(buffer, buffer + size, f_); break;
-    case Type::boolean: return b_ ? std::string_view("true") : std::string_view("false");
+    case Type::string:
+      return str_;
+    case Type::signed_integer:
+      r = std::to_chars(buffer, buffer + size, i_);
+      break;
+    case Type::unsigned_integer:
+      r = std::to_chars(buffer, buffer + size, u_);
+      break;
+    case Type::floating:
+      r = std::to_chars(buffer, buffer + size, f_);
+      break;
+    case Type::boolean:
+      return b_ ? std::string_view("true") : std::string_view("false");
   }
   if (r.ec != std::errc{}) return {};
   return std::string_view(buffer, static_cast<size_t>(r.ptr - buffer));

@@ -10,12 +10,15 @@ HotCounters* TelemetryStore::allocate(uint32_t chunk) noexcept {
   auto* fresh = new (std::nothrow) HotCounters[kChunk];
   if (fresh == nullptr) return nullptr;
   HotCounters* expected = nullptr;
-  if (chunks_[chunk].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel)) return fresh;
+  if (chunks_[chunk].compare_exchange_strong(expected, fresh, std::memory_order_acq_rel))
+    return fresh;
   delete[] fresh;
   return expected;
 }
 
-HotCounters& TelemetryStore::overflow_shard(uint32_t) noexcept { return overflow_; }
+HotCounters& TelemetryStore::overflow_shard(uint32_t) noexcept {
+  return overflow_;
+}
 
 void TelemetryStore::add(std::string_view name, int64_t delta) noexcept {
   try {

@@ -27,7 +27,9 @@ Timer::Timer(Timer&& other) noexcept
   other.done_ = true;
 }
 
-Timer::~Timer() { stop(std::uncaught_exceptions() <= uncaught_at_start_); }
+Timer::~Timer() {
+  stop(std::uncaught_exceptions() <= uncaught_at_start_);
+}
 
 Timer& Timer::add_tag(std::string_view key, TagValue value) {
   std::string text = value.to_string();
@@ -43,7 +45,8 @@ Timer& Timer::add_tag(std::string_view key, TagValue value) {
 void Timer::stop(bool success) noexcept {
   if (done_) return;
   done_ = true;
-  auto elapsed_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
+  auto elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   // Tags on the stack: the timer's own, then result (the timer decides it, so it wins).
   Tag view[64];
   size_t n = 0;

@@ -12,10 +12,16 @@ int32_t create(const metrics_create_args_t*, void** out_instance, char*, size_t)
   *out_instance = &g_instance_tag;
   return METRICS_OK;
 }
-int32_t emit(void*, const metrics_sample_t*) noexcept { return METRICS_OK; }
-int32_t flush(void*, int64_t) noexcept { return METRICS_OK; }
+int32_t emit(void*, const metrics_sample_t*) noexcept {
+  return METRICS_OK;
+}
+int32_t flush(void*, int64_t) noexcept {
+  return METRICS_OK;
+}
 void destroy(void*) noexcept {}
-int32_t event(void*, const metrics_event_t*) noexcept { return METRICS_OK; }
+int32_t event(void*, const metrics_event_t*) noexcept {
+  return METRICS_OK;
+}
 
 const metrics_backend_vtable_t kVtable{
     sizeof(metrics_backend_vtable_t), 0, &create, &emit, &flush, &destroy, &event,
@@ -46,6 +52,6 @@ const metrics_module_descriptor_t kModule{
 }  // namespace
 
 extern "C" METRICS_ABI_EXPORT const metrics_module_descriptor_t* metrics_module_entry(uint32_t,
-                                                                                    uint32_t) {
+                                                                                      uint32_t) {
   return &kModule;
 }

@@ -31,7 +31,8 @@ Client& default_client() noexcept;
 void configure(const std::filesystem::path& path);
 void configure(Config config);
 
-inline void incr(std::string_view key, double amount = 1, const CallOptions& options = {}) noexcept {
+inline void incr(std::string_view key, double amount = 1,
+                 const CallOptions& options = {}) noexcept {
   default_client().incr(key, amount, options);
 }
 inline void incr(std::string_view key, const CallOptions& options) noexcept {
@@ -68,7 +69,9 @@ inline Timer timer(std::string_view key, TagList tags = {}, const CallOptions& o
   return default_client().timer(key, tags, options);
 }
 /// Process-wide tags on the default client (Sentry's add_global_tags(all_threads=True)).
-inline void add_global_tags(TagList tags) { default_client().add_global_tags(tags); }
+inline void add_global_tags(TagList tags) {
+  default_client().add_global_tags(tags);
+}
 
 template <class F>
 auto wraps(std::string key, F fn, OwnedTags tags = {}) {

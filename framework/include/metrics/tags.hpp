@@ -26,11 +26,11 @@ class TagValue {
   constexpr TagValue(const char* s) noexcept : type_(Type::string), str_(s) {}
   TagValue(const std::string& s) noexcept : type_(Type::string), str_(s) {}
   template <std::signed_integral I>
-    requires(!std::same_as<I, bool> && !std::same_as<I, char>)
-  constexpr TagValue(I v) noexcept : type_(Type::signed_integer), i_(v) {}
+  requires(!std::same_as<I, bool> && !std::same_as<I, char>) constexpr TagValue(I v) noexcept
+      : type_(Type::signed_integer), i_(v) {}
   template <std::unsigned_integral U>
-    requires(!std::same_as<U, bool>)
-  constexpr TagValue(U v) noexcept : type_(Type::unsigned_integer), u_(v) {}
+  requires(!std::same_as<U, bool>) constexpr TagValue(U v) noexcept
+      : type_(Type::unsigned_integer), u_(v) {}
   template <std::floating_point F>
   constexpr TagValue(F v) noexcept : type_(Type::floating), f_(static_cast<double>(v)) {}
   constexpr TagValue(bool b) noexcept : type_(Type::boolean), b_(b) {}
@@ -84,10 +84,18 @@ class TagList {
   TagList(const std::vector<Tag>& tags) noexcept : data_(tags.data()), size_(tags.size()) {}
   constexpr TagList(const Tag* data, size_t size) noexcept : data_(data), size_(size) {}
 
-  constexpr const Tag* begin() const noexcept { return data_; }
-  constexpr const Tag* end() const noexcept { return data_ + size_; }
-  constexpr size_t size() const noexcept { return size_; }
-  constexpr bool empty() const noexcept { return size_ == 0; }
+  constexpr const Tag* begin() const noexcept {
+    return data_;
+  }
+  constexpr const Tag* end() const noexcept {
+    return data_ + size_;
+  }
+  constexpr size_t size() const noexcept {
+    return size_;
+  }
+  constexpr bool empty() const noexcept {
+    return size_ == 0;
+  }
 
  private:
   const Tag* data_ = nullptr;

@@ -51,13 +51,21 @@ inline void write_error(char* buffer, size_t size, std::string_view message) noe
 }
 
 template <class T>
-concept HasOptions = requires { std::size(T::options); };
+concept HasOptions = requires {
+  std::size(T::options);
+};
 template <class T>
-concept HasCapabilities = requires { T::capabilities; };
+concept HasCapabilities = requires {
+  T::capabilities;
+};
 template <class T>
-concept HasFlush = requires(T& t) { t.flush(std::chrono::milliseconds(0)); };
+concept HasFlush = requires(T& t) {
+  t.flush(std::chrono::milliseconds(0));
+};
 template <class T>
-concept HasEvent = requires(T& t, const Event& e) { t.event(e); };
+concept HasEvent = requires(T& t, const Event& e) {
+  t.event(e);
+};
 
 template <class T>
 constexpr size_t option_count() {
@@ -171,17 +179,10 @@ struct ClassAdapter {
   }
 
   static constexpr metrics_backend_vtable_t vtable{
-      sizeof(metrics_backend_vtable_t),
-      0u,
-      &create,
-      &emit,
-      flush_entry(),
-      &destroy,
-      event_entry(),
+      sizeof(metrics_backend_vtable_t), 0u, &create, &emit, flush_entry(), &destroy, event_entry(),
   };
 
-  static constexpr auto options =
-      option_pointers<T>(std::make_index_sequence<option_count<T>()>{});
+  static constexpr auto options = option_pointers<T>(std::make_index_sequence<option_count<T>()>{});
 
   static constexpr uint32_t capabilities() {
     uint32_t caps = 0;
@@ -225,9 +226,9 @@ struct ModuleAdapter {
 }  // namespace metrics::sdk
 
 /// Exports the module's entry symbol. Use once per shared object.
-#define METRICS_MODULE(module_name, module_version, ...)                                   \
-  extern "C" METRICS_ABI_EXPORT const metrics_module_descriptor_t* metrics_module_entry(   \
+#define METRICS_MODULE(module_name, module_version, ...)                                    \
+  extern "C" METRICS_ABI_EXPORT const metrics_module_descriptor_t* metrics_module_entry(    \
       uint32_t /*host_abi_major*/, uint32_t /*host_abi_minor*/) {                           \
-    return ::metrics::sdk::details::ModuleAdapter<__VA_ARGS__>::descriptor(module_name,    \
+    return ::metrics::sdk::details::ModuleAdapter<__VA_ARGS__>::descriptor(module_name,     \
                                                                            module_version); \
   }

@@ -53,20 +53,21 @@ struct Option {
 namespace details {
 constexpr Option make_option(metrics_option_type_t type, const char* name,
                              const char* default_value, const char* description) {
-  return Option{metrics_option_spec_t{sizeof(metrics_option_spec_t),
-                                      static_cast<uint32_t>(type), name, description,
-                                      default_value, 0u, 0u, 0.0, 0.0, nullptr}};
+  return Option{metrics_option_spec_t{sizeof(metrics_option_spec_t), static_cast<uint32_t>(type),
+                                      name, description, default_value, 0u, 0u, 0.0, 0.0, nullptr}};
 }
 }  // namespace details
 
 // default_value is text: a string as it is, other types as TOML writes them; nullptr = none.
-constexpr Option string_option(const char* name, const char* default_value, const char* description) {
+constexpr Option string_option(const char* name, const char* default_value,
+                               const char* description) {
   return details::make_option(METRICS_OPTION_STRING, name, default_value, description);
 }
 constexpr Option int_option(const char* name, const char* default_value, const char* description) {
   return details::make_option(METRICS_OPTION_INT, name, default_value, description);
 }
-constexpr Option float_option(const char* name, const char* default_value, const char* description) {
+constexpr Option float_option(const char* name, const char* default_value,
+                              const char* description) {
   return details::make_option(METRICS_OPTION_FLOAT, name, default_value, description);
 }
 constexpr Option bool_option(const char* name, const char* default_value, const char* description) {

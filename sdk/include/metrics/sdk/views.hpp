@@ -9,8 +9,12 @@
 
 namespace metrics::sdk {
 
-inline std::string_view to_view(metrics_str_t s) noexcept { return {s.data, s.size}; }
-inline metrics_str_t to_str(std::string_view s) noexcept { return {s.data(), s.size()}; }
+inline std::string_view to_view(metrics_str_t s) noexcept {
+  return {s.data, s.size};
+}
+inline metrics_str_t to_str(std::string_view s) noexcept {
+  return {s.data(), s.size()};
+}
 
 enum class Kind : uint32_t {
   counter = METRICS_KIND_COUNTER,

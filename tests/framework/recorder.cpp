@@ -1,0 +1,82 @@
+#include "recorder.hpp"
+
+namespace metrics::test {
+
+std::string RecordedSample::tags_text() const {
+  std::string out;
+  for (const auto& [k, v] : tags) {
+    if (!out.empty()) out += ',';
+    out += k + ":" + v;
+  }
+  return out;
+}
+
+Recorder& Recorder::instance() {
+  static Recorder r;
+  return r;
+}
+void Recorder::add(RecordedSample s) {
+  std::lock_guard lock(mutex_);
+  samples_.push_back(std::move(s));
+}
+void Recorder::add(RecordedEvent e) {
+  std::lock_guard lock(mutex_);
+  events_.push_back(std::move(e));
+}
+std::vector<RecordedSample> Recorder::samples() {
+  std::lock_guard lock(mutex_);
+  return samples_;
+}
+std::vector<RecordedEvent> Recorder::events() {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+void Recorder::clear() {
+  std::lock_guard lock(mutex_);
+  samples_.clear();
+  events_.clear();
+}
+
+std::string config_for(const std::string& backend, const std::string& extra,
+                       const std::string& options) {
+  std::string text = "[metrics]\nbackend = \"" + backend + "\"\nplugin_path = [\"" +
+                     METRICS_TEST_FIXTURE_PLUGIN_DIR + "\"]\n" + extra + "\n";
+  if (!options.empty()) text += "[metrics.options]\n" + options + "\n";
+  return text;
+}
+
+}  // namespace metrics::test
+
+namespace {
+std::string view(metrics_str_t s) {
+  return std::string(s.data != nullptr ? s.data : "", s.size);
+}
+}  // namespace
+
+extern "C" __attribute__((visibility("default"))) void metrics_test_record(
+    const char* backend, const metrics_sample_t* s) {
+  metrics::test::RecordedSample r;
+  r.backend = backend;
+  r.kind = s->kind;
+  r.name = view(s->name);
+  r.value = s->value;
+  r.sample_rate = s->sample_rate;
+  r.unit = view(s->unit);
+  r.instance = view(s->instance);
+  r.member = view(s->set_member);
+  for (size_t i = 0; i < s->tag_count; ++i)
+    r.tags.emplace_back(view(s->tags[i].key), view(s->tags[i].value));
+  metrics::test::Recorder::instance().add(std::move(r));
+}
+
+extern "C" __attribute__((visibility("default"))) void metrics_test_record_event(
+    const char* backend, const metrics_event_t* e) {
+  metrics::test::RecordedEvent r;
+  r.backend = backend;
+  r.title = view(e->title);
+  r.text = view(e->text);
+  r.alert_type = e->alert_type;
+  for (size_t i = 0; i < e->tag_count; ++i)
+    r.tags.emplace_back(view(e->tags[i].key), view(e->tags[i].value));
+  metrics::test::Recorder::instance().add(std::move(r));
+}
