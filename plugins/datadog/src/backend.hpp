@@ -34,6 +34,8 @@ class DatadogMetricsBackend {
 
   /// Points waiting in the send queue (not counting the interval being aggregated).
   int64_t queued_points() const noexcept;
+  /// Values held in the interval being aggregated.
+  int64_t aggregated_points() const noexcept { return aggregator_.points(); }
 
  private:
   metrics::sdk::Host host_;

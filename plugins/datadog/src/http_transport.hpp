@@ -36,6 +36,10 @@ class HttpTransport {
   /// Never throws; every failure is an HttpResponse with status 0 and an error text.
   HttpResponse post(const HttpRequest& request, std::chrono::milliseconds timeout);
 
+  /// Brings the deadline of the exchange in flight (if any) forward to `deadline`. The only
+  /// member that may be called from another thread (the one destroying the backend).
+  void limit_deadline(std::chrono::steady_clock::time_point deadline);
+
   /// "https://host:port" as requests go, for log lines.
   const std::string& endpoint() const noexcept { return endpoint_; }
 

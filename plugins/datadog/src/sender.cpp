@@ -51,6 +51,7 @@ Sender::~Sender() {
     stop_deadline_ = Clock::now() + settings_.shutdown_timeout;
   }
   wake_.notify_one();
+  transport_.limit_deadline(stop_deadline_);  // a request in flight ends by then too
   thread_.join();
 }
 

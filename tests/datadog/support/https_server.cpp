@@ -99,14 +99,20 @@ struct SslInit {
 
 }  // namespace
 
-HttpsServer::HttpsServer(Script script, bool rogue) : impl_(std::make_unique<Impl>()) {
+HttpsServer::HttpsServer(Script script, Cert cert, uint16_t port)
+    : impl_(std::make_unique<Impl>()) {
   static SslInit ssl;
   impl_->script = std::move(script);
   const Pki& p = pki();
-  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
-      Poco::Net::Context::TLS_SERVER_USE, rogue ? p.rogue_server_key : p.server_key,
-      rogue ? p.rogue_server_cert : p.server_cert, "", Poco::Net::Context::VERIFY_NONE);
-  Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 64, ctx);
+  const std::string& key = cert == Cert::rogue        ? p.rogue_server_key
+                           : cert == Cert::wrong_host ? p.wrong_host_key
+                                                      : p.server_key;
+  const std::string& chain = cert == Cert::rogue        ? p.rogue_server_cert
+                             : cert == Cert::wrong_host ? p.wrong_host_cert
+                                                        : p.server_cert;
+  Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, key,
+                                                       chain, "", Poco::Net::Context::VERIFY_NONE);
+  Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port), 64, ctx);
   port_ = socket.address().port();
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(4);

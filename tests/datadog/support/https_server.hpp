@@ -37,10 +37,17 @@ struct Reply {
 /// Decides the answer to the n-th request (0-based) the server has seen.
 using Script = std::function<Reply(const Request&, size_t n)>;
 
+/// Which certificate the server presents.
+enum class Cert {
+  trusted,     // signed by the CA the backend trusts, for localhost and 127.0.0.1
+  rogue,       // from another CA
+  wrong_host,  // signed by the trusted CA, but for another host name
+};
+
 class HttpsServer {
  public:
-  /// `rogue`: present the certificate of the CA the backend does not trust.
-  explicit HttpsServer(Script script = {}, bool rogue = false);
+  /// `port`: 0 for any free one.
+  explicit HttpsServer(Script script = {}, Cert cert = Cert::trusted, uint16_t port = 0);
   ~HttpsServer();
 
   uint16_t port() const noexcept { return port_; }

@@ -14,25 +14,32 @@ void run(const std::string& command) {
     throw std::runtime_error("test PKI: command failed: " + command);
 }
 
-void make_ca_and_server(const std::string& dir, const std::string& name, std::string& ca,
-                        std::string& cert, std::string& key) {
-  const std::string p = dir + "/" + name;
-  ca = p + "-ca.pem";
+const std::string kEc = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
+
+// A server certificate for `names` (a subjectAltName list) signed by the CA at `ca_prefix`.
+void make_server(const std::string& ca_prefix, const std::string& p, const std::string& names,
+                 std::string& cert, std::string& key) {
   cert = p + "-server.pem";
   key = p + "-server.key";
-  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-  run("openssl req -x509 " + ec + " -keyout " + p + "-ca.key -out " + ca +
-      " -days 2 -subj '/CN=metrics datadog test " + name + " CA'");
-  run("openssl req " + ec + " -keyout " + key + " -out " + p + "-server.csr -subj '/CN=localhost'");
+  run("openssl req " + kEc + " -keyout " + key + " -out " + p + "-server.csr -subj '/CN=server'");
   {
     std::ofstream ext(p + "-ext.cnf");
-    ext << "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+    ext << "subjectAltName=" << names << "\n"
         << "basicConstraints=CA:FALSE\n"
         << "keyUsage=digitalSignature,keyEncipherment\n"
         << "extendedKeyUsage=serverAuth\n";
   }
-  run("openssl x509 -req -in " + p + "-server.csr -CA " + ca + " -CAkey " + p +
-      "-ca.key -CAcreateserial -out " + cert + " -days 2 -extfile " + p + "-ext.cnf");
+  run("openssl x509 -req -in " + p + "-server.csr -CA " + ca_prefix + "-ca.pem -CAkey " +
+      ca_prefix + "-ca.key -CAcreateserial -out " + cert + " -days 2 -extfile " + p + "-ext.cnf");
+}
+
+void make_ca_and_server(const std::string& dir, const std::string& name, std::string& ca,
+                        std::string& cert, std::string& key) {
+  const std::string p = dir + "/" + name;
+  ca = p + "-ca.pem";
+  run("openssl req -x509 " + kEc + " -keyout " + p + "-ca.key -out " + ca +
+      " -days 2 -subj '/CN=metrics datadog test " + name + " CA'");
+  make_server(p, p, "DNS:localhost,IP:127.0.0.1", cert, key);
 }
 
 Pki make() {
@@ -42,6 +49,8 @@ Pki make() {
   p.dir = tmpl;
   make_ca_and_server(p.dir, "trusted", p.ca_file, p.server_cert, p.server_key);
   make_ca_and_server(p.dir, "rogue", p.rogue_ca_file, p.rogue_server_cert, p.rogue_server_key);
+  make_server(p.dir + "/trusted", p.dir + "/wrong-host", "DNS:other.example", p.wrong_host_cert,
+              p.wrong_host_key);
   return p;
 }
 

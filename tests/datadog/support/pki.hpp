@@ -15,6 +15,8 @@ struct Pki {
   std::string rogue_ca_file;  // another CA, not trusted
   std::string rogue_server_cert;
   std::string rogue_server_key;
+  std::string wrong_host_cert;  // signed by ca_file, but for "other.example" only
+  std::string wrong_host_key;
 };
 
 /// Made once per process, in a fresh temporary directory.
