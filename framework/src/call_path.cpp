@@ -23,9 +23,11 @@ inline bool keep_sample(ThreadRecord* r, double rate) noexcept {
   return rate >= 1.0 || (rate > 0.0 && next_unit(r) < rate);
 }
 
+// Lives on the caller's stack; kept well under 4 KiB so that the compiler's stack-clash
+// probing (on by default in Debian's GCC) does not add a probe loop to every call.
 struct TagScratch {
-  static constexpr size_t kMaxTags = 64;
-  static constexpr size_t kTextBytes = 2048;
+  static constexpr size_t kMaxTags = 48;
+  static constexpr size_t kTextBytes = 1024;
   static constexpr size_t kNumberBytes = 32;
   metrics_tag_t tags[kMaxTags];
   size_t count = 0;
@@ -109,23 +111,88 @@ const char* kind_name(metrics_kind_t kind) noexcept {
   return "unknown";
 }
 
+[[gnu::cold, gnu::noinline]] void report_bad_tag(TelemetryStore& telemetry, std::string_view name,
+                                                 std::string_view bad_key) noexcept {
+  telemetry.add("dropped.bad_tags", 1);
+  try {
+    log_limited(spdlog::level::warn, "bad-tag-strict",
+                "metrics: dropped '" + std::string(name) + "': tag '" + std::string(bad_key) +
+                    "' is not allowed (keys ending in _id, and event, project, group) while "
+                    "disallow_bad_tags = true");
+  } catch (...) {
+  }
+}
+
+[[gnu::cold, gnu::noinline]] void report_lost_tags(TelemetryStore& telemetry, std::string_view name,
+                                                   size_t lost) noexcept {
+  telemetry.add("tags.lost", static_cast<int64_t>(lost));
+  try {
+    log_limited(spdlog::level::warn, "tags-lost",
+                "metrics: '" + std::string(name) + "' has more tags than a call can carry (" +
+                    std::to_string(TagScratch::kMaxTags) + "); the rest were left out");
+  } catch (...) {
+  }
+}
+
+[[gnu::cold, gnu::noinline]] void report_emit_status(TelemetryStore& telemetry,
+                                                     const Backend& backend, std::string_view name,
+                                                     int32_t status) noexcept {
+  if (status == METRICS_ERR_DROPPED) {
+    telemetry.add("dropped.backend", 1);
+    return;
+  }
+  telemetry.add("backend_errors", 1);
+  try {
+    log_limited(spdlog::level::err, "emit-failed|" + backend.name(),
+                "metrics: backend " + backend.name() + " failed to take '" + std::string(name) +
+                    "' (status " + std::to_string(status) + ")");
+  } catch (...) {
+  }
+}
+
 }  // namespace
 
 void ClientCore::record(metrics_kind_t kind, std::string_view key, double value,
                         std::string_view member, const CallOptions& options) noexcept {
+  // Small on purpose: a sampled-out call returns from here without paying for the
+  // register saves of the delivering path.
   ThreadRecord* record = current_thread_record();
-  enter_read_section(record);
-  const Pipeline* p = current_.load(std::memory_order_acquire);
   HotCounters& counters = telemetry_->shard(record->index);
   bump(counters.calls);
-  const double rate = options.sample_rate ? *options.sample_rate : p->config.sample_rate;
-  if (keep_sample(record, rate)) {
-    deliver(*p, record, counters, kind, key, value, member, rate, options);
-  } else {
+  if (options.sample_rate && !keep_sample(record, *options.sample_rate)) {
     bump(counters.sampled_out);
+    return;
   }
+  record_sampled(record, counters, kind, key, value, member, options);
+}
+
+void ClientCore::record_sampled(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+                                std::string_view key, double value, std::string_view member,
+                                const CallOptions& options) noexcept {
+  enter_read_section(record);
+  const Pipeline* p = current_.load(std::memory_order_acquire);
+  // A rate given by the call was decided in record(); otherwise the config's applies.
+  const double rate = options.sample_rate ? *options.sample_rate : p->config.sample_rate;
+  if (options.sample_rate || keep_sample(record, rate)) [[likely]]
+    deliver(*p, record, counters, kind, key, value, member, rate, options);
+  else
+    bump(counters.sampled_out);
   leave_read_section(record);
 }
+
+namespace {
+// A name longer than the stack buffer: rare, so it may allocate.
+[[gnu::cold, gnu::noinline]] bool join_long_name(const Pipeline& p, std::string_view key,
+                                                 std::string& out) noexcept {
+  try {
+    out.reserve(p.config.prefix.size() + key.size());
+    out.append(p.config.prefix).append(key);
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
 
 void ClientCore::deliver(const Pipeline& p, ThreadRecord* record, HotCounters& counters,
                          metrics_kind_t kind, std::string_view key, double value,
@@ -134,42 +201,33 @@ void ClientCore::deliver(const Pipeline& p, ThreadRecord* record, HotCounters& c
   // The full name: prefix + key, on the stack unless it is unusually long.
   char name_buffer[256];
   std::string_view name = key;
-  std::string long_name;
   const std::string& prefix = p.config.prefix;
-  if (!prefix.empty()) {
-    if (prefix.size() + key.size() <= sizeof(name_buffer)) {
+  if (!prefix.empty()) [[unlikely]] {
+    if (prefix.size() + key.size() <= sizeof(name_buffer)) [[likely]] {
       std::memcpy(name_buffer, prefix.data(), prefix.size());
       std::memcpy(name_buffer + prefix.size(), key.data(), key.size());
       name = std::string_view(name_buffer, prefix.size() + key.size());
     } else {
-      try {
-        long_name.reserve(prefix.size() + key.size());
-        long_name.append(prefix).append(key);
-        name = long_name;
-      } catch (...) {
+      thread_local std::string long_name;
+      long_name.clear();
+      if (!join_long_name(p, key, long_name)) {
         telemetry_->add("dropped.out_of_memory", 1);
         return;
       }
+      name = long_name;
     }
   }
 
   TagScratch tags;
   std::string_view bad_key;
-  if (merge_tags(p, record->scopes, options.tags, tags, bad_key) != TagVerdict::ok) {
-    telemetry_->add("dropped.bad_tags", 1);
-    log_limited(spdlog::level::warn, "bad-tag-strict",
-                "metrics: dropped '" + std::string(name) + "': tag '" + std::string(bad_key) +
-                    "' is not allowed (keys ending in _id, and event, project, group) while "
-                    "disallow_bad_tags = true");
+  if (merge_tags(p, record->scopes, options.tags, tags, bad_key) != TagVerdict::ok) [[unlikely]] {
+    report_bad_tag(*telemetry_, name, bad_key);
     return;
   }
-  if (!bad_key.empty()) telemetry_->add("tags.stripped_bad", 1);
-  if (tags.lost != 0) {
-    telemetry_->add("tags.lost", static_cast<int64_t>(tags.lost));
-    log_limited(spdlog::level::warn, "tags-lost",
-                "metrics: '" + std::string(name) + "' has more tags than a call can carry (" +
-                    std::to_string(TagScratch::kMaxTags) + "); the rest were left out");
-  }
+  if (!bad_key.empty()) [[unlikely]]
+    telemetry_->add("tags.stripped_bad", 1);
+  if (tags.lost != 0) [[unlikely]]
+    report_lost_tags(*telemetry_, name, tags.lost);
 
   const metrics_sample_t sample{sizeof(metrics_sample_t),
                                 static_cast<uint32_t>(kind),
@@ -185,19 +243,13 @@ void ClientCore::deliver(const Pipeline& p, ThreadRecord* record, HotCounters& c
   for (const Route& route : p.routes) {
     if (!route.accepts(key)) continue;
     const int32_t status = route.backend->emit(sample);
-    if (status == METRICS_OK) {
+    if (status == METRICS_OK) [[likely]]
       bump(counters.emitted);
-    } else if (status == METRICS_ERR_DROPPED) {
-      telemetry_->add("dropped.backend", 1);
-    } else {
-      telemetry_->add("backend_errors", 1);
-      log_limited(spdlog::level::err, "emit-failed|" + route.backend->name(),
-                  "metrics: backend " + route.backend->name() + " failed to take '" +
-                      std::string(name) + "' (status " + std::to_string(status) + ")");
-    }
+    else
+      report_emit_status(*telemetry_, *route.backend, name, status);
   }
 
-  if (!options.skip_internal && p.internal_hook.fn != nullptr) {
+  if (!options.skip_internal && p.internal_hook.fn != nullptr) [[unlikely]] {
     for (const auto& skip : p.config.skip_internal_prefixes)
       if (key.starts_with(skip)) return;
     p.internal_hook.fn(p.internal_hook.context, kind_name(kind), name, value);
