@@ -32,36 +32,17 @@ uint16_t env_port(uint16_t fallback) {
   return static_cast<uint16_t>(v);
 }
 
-// The context key: type, name, instance and tags, separated by bytes no name holds.
-struct KeyBuilder {
-  char stack[512];
-  std::string heap;
-  std::string_view key;
-
-  KeyBuilder(MetricType type, const sdk::Sample& s) {
-    if (!build(stack, sizeof stack, type, s)) {
-      size_t need = 16 + s.name().size() + s.instance().size();
-      for (auto t : s.tags()) need += t.key.size() + t.value.size() + 2;
-      heap.resize(need);
-      build(heap.data(), heap.size(), type, s);
-    }
+// The context key: a hash of type, name, instance and tags, read where they lie.
+uint64_t context_hash(MetricType type, const sdk::Sample& s) noexcept {
+  const auto& raw = s.raw();
+  uint64_t h = wire::hash_bytes(raw.name.data, raw.name.size, static_cast<uint64_t>(type) + 1);
+  if (raw.instance.size != 0) h = wire::hash_bytes(raw.instance.data, raw.instance.size, h ^ 1);
+  for (size_t i = 0; i < raw.tag_count; ++i) {
+    h = wire::hash_bytes(raw.tags[i].key.data, raw.tags[i].key.size, h ^ 2);
+    h = wire::hash_bytes(raw.tags[i].value.data, raw.tags[i].value.size, h ^ 3);
   }
-  bool build(char* data, size_t cap, MetricType type, const sdk::Sample& s) noexcept {
-    wire::Writer w(data, cap);
-    w.put(static_cast<char>('0' + static_cast<int>(type)));
-    w.put(s.name());
-    w.put('\0');
-    w.put(s.instance());
-    for (auto t : s.tags()) {
-      w.put('\x1e');
-      w.put(t.key);
-      w.put('\x1f');
-      w.put(t.value);
-    }
-    key = std::string_view(data, w.size());
-    return !w.overflowed();
-  }
-};
+  return h;
+}
 
 }  // namespace
 
@@ -113,6 +94,7 @@ struct DogStatsdMetricsBackend::Impl {
   bool aggregation = true;
   MetricType timing_type = MetricType::distribution;
   std::unique_ptr<wire::Pipeline> pipeline;
+  wire::Aggregator* aggregator = nullptr;  // the pipeline's, when aggregation is on
 
   const wire::ConstantTags* constants() const noexcept {
     return constant.encoded.empty() ? nullptr : &constant;
@@ -134,10 +116,8 @@ struct DogStatsdMetricsBackend::Impl {
   }
 
   int32_t aggregate(MetricType type, const sdk::Sample& s, double value) {
-    KeyBuilder k(type, s);
-    uint64_t hash = wire::hash_bytes(k.key.data(), k.key.size());
-    pipeline->aggregator()->add(type, k.key, hash, value, s.set_member(),
-                                [&] { return make_lines(s); });
+    aggregator->add(type, context_hash(type, s), value, s.set_member(),
+                    [&] { return make_lines(s); });
     return METRICS_OK;
   }
 };
@@ -198,6 +178,7 @@ DogStatsdMetricsBackend::DogStatsdMetricsBackend(const sdk::CreateContext& ctx)
   if (!m.constant.encoded.empty()) telemetry_tags += "," + m.constant.encoded;
   m.pipeline = std::make_unique<wire::Pipeline>(p, wire::make_transport(p), ctx.host,
                                                 std::move(telemetry_tags));
+  m.aggregator = m.pipeline->aggregator();
 }
 
 DogStatsdMetricsBackend::~DogStatsdMetricsBackend() = default;

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <map>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -209,6 +210,22 @@ TEST_CASE("a DogStatsD event carries lengths, fields and tags", "[dogstatsd][for
   }
 }
 
+TEST_CASE("the context hash tells apart inputs of every length and seed", "[statsd][aggregator]") {
+  std::set<uint64_t> seen;
+  std::string text;
+  for (int len = 0; len < 100; ++len) {
+    for (char c : {'a', 'b'}) {
+      std::string s = text + c;
+      for (uint64_t seed : {0ull, 1ull, 2ull}) seen.insert(hash_bytes(s.data(), s.size(), seed));
+    }
+    text += static_cast<char>('a' + len % 26);
+  }
+  CHECK(seen.size() == 100 * 2 * 3);
+  // The same bytes hash the same wherever they lie.
+  std::string a = "xxhello", b = "hello";
+  CHECK(hash_bytes(a.data() + 2, 5) == hash_bytes(b.data(), 5));
+}
+
 TEST_CASE("the packer never exceeds the datagram size and rolls back a line that does not fit",
           "[statsd][buffer]") {
   Buffer b(32);
@@ -229,7 +246,7 @@ TEST_CASE("the aggregator sums counters, keeps the last gauge and unique set mem
           "[dogstatsd][aggregator]") {
   Aggregator agg(4);
   auto add = [&](MetricType t, std::string key, double v, std::string member = {}) {
-    agg.add(t, key, hash_bytes(key.data(), key.size()), v, member, [&] {
+    agg.add(t, hash_bytes(key.data(), key.size(), static_cast<uint64_t>(t)), v, member, [&] {
       return ContextLines{key, "|#t:1"};
     });
   };
@@ -272,7 +289,7 @@ TEST_CASE("the aggregator merges what several threads added to one context",
     threads.emplace_back([&] {
       for (int i = 0; i < 10000; ++i) {
         std::string key = "hits" + std::to_string(i % 10);
-        agg.add(MetricType::count, key, hash_bytes(key.data(), key.size()), 1, {}, [&] {
+        agg.add(MetricType::count, hash_bytes(key.data(), key.size()), 1, {}, [&] {
           return ContextLines{key, ""};
         });
       }

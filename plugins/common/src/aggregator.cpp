@@ -21,8 +21,7 @@ void Aggregator::Shard::place(uint32_t index, uint64_t hash) noexcept {
   slot_hash[i] = hash;
 }
 
-Aggregator::Entry& Aggregator::Shard::insert(MetricType type, std::string_view key, uint64_t hash,
-                                             ContextLines lines) {
+Aggregator::Entry& Aggregator::Shard::insert(MetricType type, uint64_t hash, ContextLines lines) {
   if ((entries.size() + 1) * 2 > slots.size()) {  // keep the load at most one half
     size_t n = slots.empty() ? 64 : slots.size() * 2;
     slots.assign(n, 0);
@@ -30,7 +29,6 @@ Aggregator::Entry& Aggregator::Shard::insert(MetricType type, std::string_view k
     for (size_t i = 0; i < entries.size(); ++i) place(static_cast<uint32_t>(i), entries[i].hash);
   }
   Entry e;
-  e.key.assign(key);
   e.hash = hash;
   e.type = type;
   e.lines = std::move(lines);
@@ -55,11 +53,11 @@ void Aggregator::flush(const std::function<void(const AggregatedMetric&)>& out) 
     std::fill(s.slots.begin(), s.slots.end(), 0u);
   }
   // Merge the shards' copies of one context: sum counts, the latest gauge, union of sets.
-  std::unordered_map<std::string_view, Entry*> merged;
+  std::unordered_map<uint64_t, Entry*> merged;
   std::vector<Entry*> order;
   for (auto& entries : taken) {
     for (Entry& e : entries) {
-      auto [it, fresh] = merged.emplace(e.key, &e);
+      auto [it, fresh] = merged.emplace(e.hash, &e);
       if (fresh) {
         order.push_back(&e);
         continue;

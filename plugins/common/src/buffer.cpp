@@ -36,10 +36,4 @@ Buffer* BufferPool::make_extra() {
   return all_.back().get();
 }
 
-uint32_t thread_index() noexcept {
-  static std::atomic<uint32_t> next{0};
-  thread_local const uint32_t index = next.fetch_add(1, std::memory_order_relaxed);
-  return index;
-}
-
 }  // namespace metrics::wire

@@ -43,6 +43,7 @@ Pipeline::~Pipeline() {
   }
   cv_.notify_one();
   thread_.join();
+  telemetry_.report_to_host();
 }
 
 Buffer* Pipeline::hand_over(Buffer* full) noexcept {
@@ -111,6 +112,7 @@ void Pipeline::run() {
       next_report = now + options_.telemetry_interval;
     }
 
+    telemetry_.report_to_host();
     lk.lock();
     if (requested) {
       flush_done_ = gen;

@@ -45,12 +45,18 @@ void Telemetry::dropped(DropReason why, uint64_t metrics, uint64_t packets,
     packets_dropped_writer_.fetch_add(packets, relaxed);
     bytes_dropped_writer_.fetch_add(bytes, relaxed);
   }
-  if (metrics != 0) {
+}
+
+void Telemetry::report_to_host() noexcept {
+  for (size_t i = 0; i < kDropReasons; ++i) {
+    uint64_t now = metrics_dropped_[i].load(std::memory_order_relaxed);
+    if (now == reported_[i]) continue;
     char name[32] = "dropped.";
-    auto r = reason_name(why);
+    auto r = reason_name(static_cast<DropReason>(i));
     size_t n = 8;
     for (char c : r) name[n++] = c;
-    host_.count(std::string_view(name, n), static_cast<int64_t>(metrics));
+    host_.count(std::string_view(name, n), static_cast<int64_t>(now - reported_[i]));
+    reported_[i] = now;
   }
 }
 

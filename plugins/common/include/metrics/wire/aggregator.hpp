@@ -19,30 +19,54 @@
 
 namespace metrics::wire {
 
-/// A fast 64-bit hash of a byte string (multiply-fold over 8-byte words).
-inline uint64_t hash_bytes(const char* p, size_t n) noexcept {
-  auto mix = [](uint64_t a, uint64_t b) noexcept {
-    __uint128_t m =
-        static_cast<__uint128_t>(a ^ 0xa0761d6478bd642full) * (b ^ 0xe7037ed1a0b428dbull);
-    return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
-  };
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
-  while (n >= 16) {
-    uint64_t a, b;
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, 8);
-    h = mix(h ^ a, b ^ 0x8ebc6af09c88c6e3ull);
-    p += 16;
-    n -= 16;
-  }
-  uint64_t a = 0, b = 0;
-  if (n >= 8) {
-    std::memcpy(&a, p, 8);
-    std::memcpy(&b, p + 8, n - 8);
+namespace details {
+inline uint64_t mix(uint64_t a, uint64_t b) noexcept {
+  __uint128_t m = static_cast<__uint128_t>(a) * b;
+  return static_cast<uint64_t>(m) ^ static_cast<uint64_t>(m >> 64);
+}
+inline uint64_t read64(const char* p) noexcept {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline uint64_t read32(const char* p) noexcept {
+  uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+}  // namespace details
+
+/// A 64-bit hash of a byte string, chained through `seed` (wyhash's construction: short
+/// inputs are read with overlapping loads, no byte loop, no copy).
+inline uint64_t hash_bytes(const char* p, size_t n, uint64_t seed = 0) noexcept {
+  using namespace details;
+  constexpr uint64_t s0 = 0xa0761d6478bd642full, s1 = 0xe7037ed1a0b428dbull,
+                     s2 = 0x8ebc6af09c88c6e3ull;
+  seed ^= mix(seed ^ s0, s1 ^ n);
+  uint64_t a, b;
+  if (n <= 16) [[likely]] {
+    if (n >= 4) {
+      a = (read32(p) << 32) | read32(p + ((n >> 3) << 2));
+      b = (read32(p + n - 4) << 32) | read32(p + n - 4 - ((n >> 3) << 2));
+    } else if (n > 0) {
+      a = (static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+          (static_cast<uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8) |
+          static_cast<unsigned char>(p[n - 1]);
+      b = 0;
+    } else {
+      a = b = 0;
+    }
   } else {
-    std::memcpy(&a, p, n);
+    size_t i = n;
+    while (i > 16) {
+      seed = mix(read64(p) ^ s1, read64(p + 8) ^ seed);
+      p += 16;
+      i -= 16;
+    }
+    a = read64(p + i - 16);
+    b = read64(p + i - 8);
   }
-  return mix(h ^ a, b ^ 0x589965cc75374cc3ull);
+  return mix(s1 ^ n, mix(a ^ s1, b ^ seed) ^ s2);
 }
 
 /// The two fixed parts of a context's line: head ":" value "|" type tail.
@@ -67,17 +91,19 @@ class Aggregator {
   Aggregator& operator=(const Aggregator&) = delete;
 
   /// Adds a count (already scaled by 1/rate), a gauge value, or a set member to the context
-  /// `key` (bytes unique to type, name and tags; `hash` = hash_bytes(key)). `make_lines`
-  /// runs only when the context is new in this shard and returns its ContextLines.
+  /// whose key is `hash`: a 64-bit hash of type, name, instance and tags, chained with
+  /// hash_bytes. As in the Datadog agent's context resolver, the hash is the context key
+  /// (two contexts would merge only on a 64-bit collision). `make_lines` runs only when the
+  /// context is new in this shard and returns its ContextLines.
   template <class MakeLines>
-  void add(MetricType type, std::string_view key, uint64_t hash, double value,
-           std::string_view member, MakeLines&& make_lines) {
+  void add(MetricType type, uint64_t hash, double value, std::string_view member,
+           MakeLines&& make_lines) {
     Shard& s = shard();
     std::lock_guard<SpinLock> g(s.lock);
     s.by_type[static_cast<size_t>(type)].add(1);
-    Entry* e = s.find(key, hash);
+    Entry* e = s.find(hash);
     if (e == nullptr) [[unlikely]]
-      e = &s.insert(type, key, hash, make_lines());
+      e = &s.insert(type, hash, make_lines());
     switch (type) {
       case MetricType::count:
         e->value += value;
@@ -104,7 +130,6 @@ class Aggregator {
 
  private:
   struct Entry {
-    std::string key;
     uint64_t hash = 0;
     MetricType type = MetricType::count;
     ContextLines lines;
@@ -119,16 +144,16 @@ class Aggregator {
     std::vector<Entry> entries;
     std::array<RelaxedCounter, 6> by_type;  // calls, per MetricType
 
-    Entry* find(std::string_view key, uint64_t hash) noexcept {
+    Entry* find(uint64_t hash) noexcept {
       if (slots.empty()) return nullptr;
       const size_t mask = slots.size() - 1;
       for (size_t i = hash & mask;; i = (i + 1) & mask) {
         uint32_t s = slots[i];
         if (s == 0) return nullptr;
-        if (slot_hash[i] == hash && entries[s - 1].key == key) return &entries[s - 1];
+        if (slot_hash[i] == hash) return &entries[s - 1];
       }
     }
-    Entry& insert(MetricType type, std::string_view key, uint64_t hash, ContextLines lines);
+    Entry& insert(MetricType type, uint64_t hash, ContextLines lines);
     void place(uint32_t index, uint64_t hash) noexcept;
   };
 

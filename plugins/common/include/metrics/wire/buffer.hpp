@@ -93,7 +93,15 @@ class SpinLock {
 
 /// A small number per thread, for picking a shard: threads get 0, 1, 2... in the order they
 /// first ask.
-uint32_t thread_index() noexcept;
+namespace details {
+inline std::atomic<uint32_t> next_thread_index{0};
+}
+inline uint32_t thread_index() noexcept {
+  // initial-exec: a plain TLS load instead of a __tls_get_addr call in a dlopen-ed module.
+  static thread_local const uint32_t index __attribute__((tls_model("initial-exec"))) =
+      details::next_thread_index.fetch_add(1, std::memory_order_relaxed);
+  return index;
+}
 
 /// A counter written under a lock by one writer at a time and read by anyone: relaxed
 /// atomic loads and stores, no read-modify-write on the call path.

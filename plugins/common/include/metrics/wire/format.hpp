@@ -45,9 +45,13 @@ class Writer {
   /// Copies `s`, each byte passed through `map` (a 256-entry translation table).
   void put_mapped(std::string_view s, const char* map) noexcept {
     if (s.size() <= static_cast<size_t>(end_ - pos_)) [[likely]] {
-      const auto* in = reinterpret_cast<const unsigned char*>(s.data());
-      for (size_t i = 0; i < s.size(); ++i) pos_[i] = map[in[i]];
-      pos_ += s.size();
+      // Local pointers: a store through char* may alias anything, members included.
+      char* __restrict out = pos_;
+      const auto* __restrict in = reinterpret_cast<const unsigned char*>(s.data());
+      const char* __restrict m = map;
+      const size_t n = s.size();
+      for (size_t i = 0; i < n; ++i) out[i] = m[in[i]];
+      pos_ = out + n;
     } else {
       overflow_ = true;
     }

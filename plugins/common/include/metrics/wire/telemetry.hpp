@@ -50,12 +50,16 @@ class Telemetry {
  public:
   explicit Telemetry(sdk::Host host) : host_(host) {}
 
-  /// Counts a drop of `metrics` metric calls (and, for packet drops, packets and bytes) and
-  /// tells the host.
+  /// Counts a drop of `metrics` metric calls (and, for packet drops, packets and bytes).
+  /// Cheap: the host hears of it at the next report_to_host().
   void dropped(DropReason why, uint64_t metrics, uint64_t packets = 0, uint64_t bytes = 0) noexcept;
   void sent(uint64_t packets, uint64_t bytes) noexcept;
   void event() noexcept { events_.fetch_add(1, std::memory_order_relaxed); }
   void aggregated(MetricType t, uint64_t contexts) noexcept;
+
+  /// Tells the host what was dropped since the last call, as "dropped.<reason>". Called by
+  /// the sender thread only (every flush interval, at flush() and at shutdown).
+  void report_to_host() noexcept;
 
   /// Fills everything but metrics_by_type (the pipeline's shards count those).
   void read(TelemetrySnapshot& s) const noexcept;
@@ -68,6 +72,7 @@ class Telemetry {
   std::atomic<uint64_t> packets_dropped_writer_{0}, bytes_dropped_writer_{0};
   std::array<std::atomic<uint64_t>, kDropReasons> metrics_dropped_{};
   std::array<std::atomic<uint64_t>, kMetricTypes> aggregated_{};
+  std::array<uint64_t, kDropReasons> reported_{};  // the sender thread's own
 };
 
 /// Writes the report of what changed between `last` and `now` as DogStatsD count lines,

@@ -1,0 +1,196 @@
+// incr with two tags through the ABI: DogStatsD with and without aggregation, plain statsd,
+// one and two threads; and the lines per second a loopback receiver gets.
+//
+//   build/<dir>/bench/statsd/statsd_bench --benchmark_min_time=1
+#include "support/module_harness.hpp"
+#include "support/receivers.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <sys/socket.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+using namespace statsd_test;
+
+namespace {
+
+/// A loopback UDP receiver that drains on its own thread and counts lines.
+class CountingReceiver {
+ public:
+  CountingReceiver() {
+    int big = 64 << 20;
+    ::setsockopt(rx_.fd(), SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof big);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~CountingReceiver() {
+    stop_ = true;
+    thread_.join();
+  }
+  uint16_t port() const { return rx_.port(); }
+  uint64_t lines() const { return lines_.load(std::memory_order_relaxed); }
+
+ private:
+  void run() {
+    constexpr int kBatch = 64;
+    static thread_local char bufs[kBatch][9000];
+    mmsghdr msgs[kBatch];
+    iovec iov[kBatch];
+    while (!stop_) {
+      for (int i = 0; i < kBatch; ++i) {
+        iov[i] = {bufs[i], sizeof bufs[i]};
+        msgs[i] = {};
+        msgs[i].msg_hdr.msg_iov = &iov[i];
+        msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      pollfd p{rx_.fd(), POLLIN, 0};
+      if (::poll(&p, 1, 50) <= 0) continue;
+      int n = ::recvmmsg(rx_.fd(), msgs, kBatch, MSG_DONTWAIT, nullptr);
+      uint64_t lines = 0;
+      for (int i = 0; i < n; ++i) {
+        const char* d = bufs[i];
+        size_t len = msgs[i].msg_len;
+        if (len == 0) continue;
+        lines += 1;
+        for (size_t k = 0; k < len; ++k) lines += d[k] == '\n';
+      }
+      lines_.fetch_add(lines, std::memory_order_relaxed);
+    }
+  }
+
+  UdpReceiver rx_;
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> lines_{0};
+  std::thread thread_;
+};
+
+struct Fixture {
+  std::unique_ptr<Module> module;
+  const metrics_backend_class_t* klass = nullptr;
+  std::unique_ptr<CountingReceiver> receiver;
+  std::unique_ptr<Instance> instance;
+};
+
+// One backend per configuration, made by whichever benchmark thread asks first (threads
+// of one benchmark may run before thread 0 gets anywhere), kept until the process ends.
+std::mutex g_mutex;
+std::map<std::string, std::unique_ptr<Fixture>> g_fixtures;
+
+Fixture& fixture(const std::string& key, const std::string& module, const std::string& klass,
+                 OptionMap options) {
+  std::lock_guard<std::mutex> g(g_mutex);
+  auto& f = g_fixtures[key];
+  if (!f) {
+    f = std::make_unique<Fixture>();
+    f->module = std::make_unique<Module>(plugin_file(module));
+    f->klass = &f->module->klass(klass);
+    f->receiver = std::make_unique<CountingReceiver>();
+    options["host"] = std::string("127.0.0.1");
+    options["port"] = int64_t{f->receiver->port()};
+    f->instance = std::make_unique<Instance>(*f->klass, options);
+  }
+  return *f;
+}
+
+void release(const std::string& key) {
+  std::lock_guard<std::mutex> g(g_mutex);
+  g_fixtures.erase(key);
+}
+
+// The sample the host hands over for client.incr("http.requests", 1, {.tags = {{"endpoint",
+// "/api/v1/users"}, {"status", "200"}}}).
+struct IncrSample {
+  std::string name = "http.requests";
+  std::string k1 = "endpoint", v1 = "/api/v1/users", k2 = "status", v2 = "200";
+  metrics_tag_t tags[2];
+  metrics_sample_t raw{};
+  IncrSample() {
+    tags[0] = {str(k1), str(v1)};
+    tags[1] = {str(k2), str(v2)};
+    raw.struct_size = sizeof raw;
+    raw.kind = METRICS_KIND_COUNTER;
+    raw.name = str(name);
+    raw.value = 1;
+    raw.sample_rate = 1;
+    raw.tags = tags;
+    raw.tag_count = 2;
+  }
+};
+
+void run_incr(benchmark::State& state, Fixture& f) {
+  IncrSample s;
+  const metrics_backend_vtable_t* vt = f.klass->vtable;
+  void* instance = f.instance->raw();
+  for (auto _ : state) benchmark::DoNotOptimize(vt->emit(instance, &s.raw));
+  state.SetItemsProcessed(state.iterations());
+}
+
+int64_t dropped(Fixture& f) {
+  return f.instance->host().count("dropped.queue_full") +
+         f.instance->host().count("dropped.writer");
+}
+
+void BM_DogStatsd_Incr2Tags_Aggregated(benchmark::State& state) {
+  run_incr(state,
+           fixture("agg", "metrics.dogstatsd", "DogStatsdMetricsBackend", {{"telemetry", false}}));
+}
+
+void BM_DogStatsd_Incr2Tags_NoAggregation(benchmark::State& state) {
+  Fixture& f =
+      fixture("noagg", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  run_incr(state, f);
+  if (state.thread_index() == 0) state.counters["dropped_so_far"] = static_cast<double>(dropped(f));
+}
+
+void BM_Statsd_Incr2Tags_Graphite(benchmark::State& state) {
+  Fixture& f =
+      fixture("statsd", "metrics.statsd", "StatsdMetricsBackend",
+              {{"tag_format", std::string("graphite")}, {"sender_queue_size", int64_t{4096}}});
+  run_incr(state, f);
+}
+
+// The whole process: one caller emitting as fast as it can, the sender thread, and a
+// loopback receiver counting lines. Reports lines the receiver got per second of wall time
+// (emitting, then flushing and receiving the rest).
+void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
+  release("delivered");
+  Fixture& f =
+      fixture("delivered", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  IncrSample s;
+  const metrics_backend_vtable_t* vt = f.klass->vtable;
+  void* instance = f.instance->raw();
+  auto start = std::chrono::steady_clock::now();
+  int64_t n = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < 1000; ++i) vt->emit(instance, &s.raw);
+    n += 1000;
+  }
+  f.instance->flush(10000);
+  uint64_t got = 0;
+  for (int i = 0; i < 200; ++i) {
+    got = f.receiver->lines();
+    if (got + static_cast<uint64_t>(dropped(f)) >= static_cast<uint64_t>(n)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  state.counters["emitted"] = static_cast<double>(n);
+  state.counters["delivered"] = static_cast<double>(got);
+  state.counters["delivered_per_s"] = static_cast<double>(got) / seconds;
+  state.counters["dropped_counted"] = static_cast<double>(dropped(f));
+  state.SetItemsProcessed(n);
+}
+
+}  // namespace
+
+BENCHMARK(BM_DogStatsd_Incr2Tags_Aggregated)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_DogStatsd_Incr2Tags_NoAggregation)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_Statsd_Incr2Tags_Graphite)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_DogStatsd_Delivered_NoAggregation)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
