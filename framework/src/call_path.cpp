@@ -66,8 +66,8 @@ enum class TagVerdict { ok, dropped_bad_tag };
 
 // Merges base, scoped and call tags (later wins, first position kept, as a Python dict
 // update does) and applies the bad-tag rule.
-TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost, TagList call, TagScratch& out,
-                      std::string_view& bad_key) noexcept {
+inline TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost, TagList call,
+                             TagScratch& out, std::string_view& bad_key) noexcept {
   const Config& c = p.config;
   const size_t base = std::min(p.base_views.size(), TagScratch::kMaxTags);
   if (base != 0) std::memcpy(out.tags, p.base_views.data(), base * sizeof(metrics_tag_t));
@@ -154,30 +154,16 @@ const char* kind_name(metrics_kind_t kind) noexcept {
 
 void ClientCore::record(metrics_kind_t kind, std::string_view key, double value,
                         std::string_view member, const CallOptions& options) noexcept {
-  // Small on purpose: a sampled-out call returns from here without paying for the
-  // register saves of the delivering path.
+  // Small on purpose: a call sampled out by its own rate returns from here without
+  // touching the pipeline or paying for the delivering path's register saves.
   ThreadRecord* record = current_thread_record();
   HotCounters& counters = telemetry_->shard(record->index);
   bump(counters.calls);
-  if (options.sample_rate && !keep_sample(record, *options.sample_rate)) {
+  if (options.sample_rate && !keep_sample(record, *options.sample_rate)) [[unlikely]] {
     bump(counters.sampled_out);
     return;
   }
-  record_sampled(record, counters, kind, key, value, member, options);
-}
-
-void ClientCore::record_sampled(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
-                                std::string_view key, double value, std::string_view member,
-                                const CallOptions& options) noexcept {
-  enter_read_section(record);
-  const Pipeline* p = current_.load(std::memory_order_acquire);
-  // A rate given by the call was decided in record(); otherwise the config's applies.
-  const double rate = options.sample_rate ? *options.sample_rate : p->config.sample_rate;
-  if (options.sample_rate || keep_sample(record, rate)) [[likely]]
-    deliver(*p, record, counters, kind, key, value, member, rate, options);
-  else
-    bump(counters.sampled_out);
-  leave_read_section(record);
+  deliver(record, counters, kind, key, value, member, options);
 }
 
 namespace {
@@ -194,10 +180,18 @@ namespace {
 }
 }  // namespace
 
-void ClientCore::deliver(const Pipeline& p, ThreadRecord* record, HotCounters& counters,
-                         metrics_kind_t kind, std::string_view key, double value,
-                         std::string_view member, double rate,
+void ClientCore::deliver(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+                         std::string_view key, double value, std::string_view member,
                          const CallOptions& options) noexcept {
+  ReadSectionGuard section(record);
+  const Pipeline& p = *current_.load(std::memory_order_acquire);
+  // A rate given by the call was decided in record(); otherwise the config's applies.
+  const double rate = options.sample_rate ? *options.sample_rate : p.config.sample_rate;
+  if (!options.sample_rate && !keep_sample(record, rate)) [[unlikely]] {
+    bump(counters.sampled_out);
+    return;
+  }
+
   // The full name: prefix + key, on the stack unless it is unusually long.
   char name_buffer[256];
   std::string_view name = key;

@@ -43,13 +43,9 @@ class ClientCore {
   const std::shared_ptr<TelemetryStore>& telemetry_store() const { return telemetry_; }
 
  private:
-  [[gnu::noinline]] void record_sampled(ThreadRecord* record, HotCounters& counters,
-                                        metrics_kind_t kind, std::string_view key, double value,
-                                        std::string_view member,
-                                        const CallOptions& options) noexcept;
-  void deliver(const Pipeline& p, ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
-               std::string_view key, double value, std::string_view member, double rate,
-               const CallOptions& options) noexcept;
+  [[gnu::noinline]] void deliver(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+                                 std::string_view key, double value, std::string_view member,
+                                 const CallOptions& options) noexcept;
   /// Publishes `next`, waits for readers of the old pipeline, then destroys it (flushing
   /// and destroying backends it alone held). Caller holds writer_mutex_.
   void publish(std::unique_ptr<Pipeline> next);

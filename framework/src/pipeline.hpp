@@ -43,9 +43,12 @@ struct Pipeline {
 
 /// Sentry's rule: keys ending in "_id", and "event", "project", "group", unless allowed.
 inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>& allowed) noexcept {
-  bool bad = (key.size() >= 3 && key.ends_with("_id")) || key == "event" || key == "project" ||
-             key == "group";
-  if (!bad) return false;
+  const size_t n = key.size();
+  // Written out so that a good key (the common case) costs a few compares.
+  bool bad = (n >= 3 && key[n - 1] == 'd' && key[n - 2] == 'i' && key[n - 3] == '_') ||
+             (n == 5 && (key == "event" || key == "group")) || (n == 7 && key == "project");
+  if (!bad) [[likely]]
+    return false;
   for (const auto& a : allowed)
     if (a == key) return false;
   return true;

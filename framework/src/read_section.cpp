@@ -10,7 +10,7 @@
 namespace metrics::detail {
 
 std::atomic<bool> g_asymmetric_barrier{false};
-thread_local ThreadRecord* t_record METRICS_TLS_FAST = nullptr;
+thread_local constinit ThreadRecord* t_record METRICS_TLS_FAST = nullptr;
 
 namespace {
 

@@ -47,7 +47,8 @@ extern std::atomic<bool> g_asymmetric_barrier;
 #define METRICS_TLS_FAST
 #endif
 
-extern thread_local ThreadRecord* t_record METRICS_TLS_FAST;
+// constinit: no dynamic initialisation, so no TLS wrapper call on each access.
+extern thread_local constinit ThreadRecord* t_record METRICS_TLS_FAST;
 
 /// Claims (or reuses) a record for this thread. Slow path, once per thread.
 ThreadRecord* register_thread() noexcept;
@@ -84,6 +85,20 @@ class ReadSection {
   ReadSection(const ReadSection&) = delete;
   ReadSection& operator=(const ReadSection&) = delete;
   ThreadRecord* record() const noexcept { return record_; }
+
+ private:
+  ThreadRecord* record_;
+};
+
+/// RAII read section on a record the caller already has.
+class ReadSectionGuard {
+ public:
+  explicit ReadSectionGuard(ThreadRecord* record) noexcept : record_(record) {
+    enter_read_section(record_);
+  }
+  ~ReadSectionGuard() { leave_read_section(record_); }
+  ReadSectionGuard(const ReadSectionGuard&) = delete;
+  ReadSectionGuard& operator=(const ReadSectionGuard&) = delete;
 
  private:
   ThreadRecord* record_;
