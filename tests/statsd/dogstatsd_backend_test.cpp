@@ -115,6 +115,31 @@ TEST_CASE("aggregation sums counters, keeps the last gauge and unique set member
   }
 }
 
+TEST_CASE("destroying the backend sends the aggregated contexts and buffered lines",
+          "[dogstatsd][aggregation]") {
+  UdpReceiver rx;
+  {
+    Instance b(dog_class(), to(rx, {{"flush_interval_ms", int64_t{3600000}}}));
+    for (int i = 0; i < 5; ++i) b.emit({.name = "kept"});
+    b.emit({.kind = METRICS_KIND_DISTRIBUTION, .name = "dist", .value = 2});
+  }
+  CHECK(sorted(rx.receive_lines(2)) == sorted({"kept:5|c", "dist:2|d"}));
+}
+
+TEST_CASE("an IPv6 agent address works", "[dogstatsd]") {
+  std::unique_ptr<UdpReceiver> rx;
+  try {
+    rx = std::make_unique<UdpReceiver>(true);
+  } catch (const std::exception&) {
+    WARN("no IPv6 loopback on this machine");
+    return;
+  }
+  Instance b(dog_class(), {{"host", "[::1]:" + std::to_string(rx->port())}, {"telemetry", false}});
+  b.emit({.name = "v6"});
+  REQUIRE(b.flush() == METRICS_OK);
+  CHECK(rx->receive_lines(1) == std::vector<std::string>{"v6:1|c"});
+}
+
 TEST_CASE("counters aggregated from several threads arrive with the exact sum",
           "[dogstatsd][aggregation]") {
   UdpReceiver rx;
