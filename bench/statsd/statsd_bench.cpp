@@ -191,6 +191,10 @@ void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
 BENCHMARK(BM_DogStatsd_Incr2Tags_Aggregated)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_DogStatsd_Incr2Tags_NoAggregation)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_Statsd_Incr2Tags_Graphite)->Threads(1)->Threads(2)->UseRealTime();
-BENCHMARK(BM_DogStatsd_Delivered_NoAggregation)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DogStatsd_Delivered_NoAggregation)
+    ->Arg(1432)
+    ->Arg(8192)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -69,6 +69,7 @@ std::string format(const Address& a) {
 
 struct UdpTransport::State {
   std::string host;
+  NameLookup lookup;
   uint16_t port;
   std::chrono::milliseconds resolve_interval;
   std::chrono::milliseconds write_timeout;
@@ -113,7 +114,7 @@ struct UdpTransport::State {
     if (now < next_resolve) return;
     next_resolve = now + resolve_interval;
     std::string err;
-    Address a = resolve(host, port, err);
+    Address a = resolve(lookup ? lookup(host) : host, port, err);
     if (a.len == 0) return;  // keep sending to the last address that worked
     if (!(a == current)) open(a);
   }
@@ -121,14 +122,15 @@ struct UdpTransport::State {
 
 UdpTransport::UdpTransport(std::string host, uint16_t port,
                            std::chrono::milliseconds resolve_interval,
-                           std::chrono::milliseconds write_timeout)
+                           std::chrono::milliseconds write_timeout, NameLookup lookup)
     : s_(std::make_unique<State>()) {
   s_->host = std::move(host);
+  s_->lookup = std::move(lookup);
   s_->port = port;
   s_->resolve_interval = resolve_interval;
   s_->write_timeout = write_timeout;
   std::string err;
-  Address a = resolve(s_->host, port, err);
+  Address a = resolve(s_->lookup ? s_->lookup(s_->host) : s_->host, port, err);
   if (a.len == 0) throw std::runtime_error(err + "; check host (or DD_AGENT_HOST)");
   if (!s_->open(a)) throw std::runtime_error(s_->error);
   s_->next_resolve = std::chrono::steady_clock::now() + resolve_interval;

@@ -101,8 +101,10 @@ class DatagramReceiver {
 
 class UdpReceiver : public DatagramReceiver {
  public:
-  /// Binds 127.0.0.1 (or ::1) on a free port, or on `port` when given.
-  explicit UdpReceiver(bool ipv6 = false, uint16_t port = 0) : ipv6_(ipv6) {
+  /// Binds 127.0.0.1 (or ::1, or another IPv4 loopback address) on a free port, or on
+  /// `port` when given.
+  explicit UdpReceiver(bool ipv6 = false, uint16_t port = 0, const char* v4 = "127.0.0.1")
+      : ipv6_(ipv6), v4_(v4) {
     fd_ = ::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) throw std::runtime_error("socket");
     int big = 8 << 20;
@@ -122,10 +124,10 @@ class UdpReceiver : public DatagramReceiver {
     } else {
       sockaddr_in a{};
       a.sin_family = AF_INET;
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      ::inet_pton(AF_INET, v4, &a.sin_addr);
       a.sin_port = htons(port);
       if (::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
-        throw std::runtime_error(std::string("bind 127.0.0.1: ") + std::strerror(errno));
+        throw std::runtime_error(std::string("bind ") + v4 + ": " + std::strerror(errno));
       socklen_t len = sizeof a;
       ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
       port_ = ntohs(a.sin_port);
@@ -133,10 +135,11 @@ class UdpReceiver : public DatagramReceiver {
   }
   uint16_t port() const { return port_; }
   int64_t iport() const { return port_; }
-  std::string host() const { return ipv6_ ? "::1" : "127.0.0.1"; }
+  std::string host() const { return ipv6_ ? "::1" : v4_; }
 
  private:
   bool ipv6_;
+  std::string v4_;
   uint16_t port_ = 0;
 };
 

@@ -7,15 +7,21 @@
 #include <metrics/wire/transport.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace metrics::wire {
 
 class UdpTransport final : public Transport {
  public:
+  /// Maps a host name to the name or address handed to getaddrinfo; the default keeps it.
+  /// Tests use it to move an agent without touching the system's name service.
+  using NameLookup = std::function<std::string(const std::string& host)>;
+
   /// Resolves the host now; throws std::runtime_error when it cannot, with the reason.
   UdpTransport(std::string host, uint16_t port, std::chrono::milliseconds resolve_interval,
-               std::chrono::milliseconds write_timeout);
+               std::chrono::milliseconds write_timeout, NameLookup lookup = {});
   ~UdpTransport() override;
   UdpTransport(const UdpTransport&) = delete;
   UdpTransport& operator=(const UdpTransport&) = delete;
