@@ -162,6 +162,9 @@ TEST_CASE("a line longer than a datagram is dropped and counted as dropped.too_b
   REQUIRE(b.flush() == METRICS_OK);
   CHECK(rx.receive_lines(1) == std::vector<std::string>{"fits:1|c"});
   CHECK(b.host().count("dropped.too_big") == 1);
+  auto logs = b.host().log_lines();
+  REQUIRE(logs.size() == 1);
+  CHECK_THAT(logs[0], Contains("too_big") && Contains("raise it"));
 }
 
 TEST_CASE("values plain statsd cannot carry are refused and counted", "[statsd]") {

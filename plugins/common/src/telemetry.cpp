@@ -1,5 +1,7 @@
 #include <metrics/wire/telemetry.hpp>
 
+#include <string>
+
 namespace metrics::wire {
 
 std::string_view reason_name(DropReason r) noexcept {
@@ -47,10 +49,39 @@ void Telemetry::dropped(DropReason why, uint64_t metrics, uint64_t packets,
   }
 }
 
+namespace {
+
+// What to do about each cause, for the log line that reports it.
+std::string_view remedy(DropReason r) noexcept {
+  switch (r) {
+    case DropReason::queue_full:
+      return "the sender cannot keep up; raise sender_queue_size, or turn aggregation on";
+    case DropReason::too_big:
+      return "a single line is longer than max_datagram_size; raise it or use fewer, shorter "
+             "tags";
+    case DropReason::writer:
+      return "the socket refused datagrams; is the agent or daemon running and reachable?";
+    case DropReason::invalid_value:
+      return "NaN, infinity or a negative timing cannot be sent; check the values passed";
+    case DropReason::shutdown:
+      return "buffered metrics were still unsent when shutdown_timeout_ms passed; raise it";
+  }
+  return {};
+}
+
+}  // namespace
+
 void Telemetry::report_to_host() noexcept {
   for (size_t i = 0; i < kDropReasons; ++i) {
     uint64_t now = metrics_dropped_[i].load(std::memory_order_relaxed);
     if (now == reported_[i]) continue;
+    try {
+      std::string message = "dropped " + std::to_string(now - reported_[i]) + " metric(s) (" +
+                            std::string(reason_name(static_cast<DropReason>(i))) +
+                            "): " + std::string(remedy(static_cast<DropReason>(i)));
+      host_.log(sdk::LogLevel::warn, message);
+    } catch (...) {
+    }
     char name[32] = "dropped.";
     auto r = reason_name(static_cast<DropReason>(i));
     size_t n = 8;
