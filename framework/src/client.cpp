@@ -21,6 +21,7 @@ ClientCore::ClientCore(Config config, std::vector<Route> routes,
 }
 
 ClientCore::~ClientCore() {
+  stop_watching();
   // No caller may be inside a call on a client being destroyed, so no wait is needed;
   // the backends are flushed and destroyed with the pipeline.
   delete current_.exchange(nullptr);
@@ -171,23 +172,13 @@ void Client::remove_global_tags(std::initializer_list<std::string_view> keys) {
   core_->remove_global_tags(keys);
 }
 ReloadResult Client::reload() noexcept {
-  std::string source;
-  try {
-    source = core_->config().source;
-  } catch (...) {
-    return {ReloadResult::Status::failed, "out of memory"};
-  }
-  if (source.empty() || source.front() == '<')
-    return {ReloadResult::Status::unchanged, "the config did not come from a file"};
-  try {
-    return core_->apply(Config::from_file(source));
-  } catch (const std::exception& e) {
-    core_->telemetry_store()->add("reloads.failed", 1);
-    detail::log_limited(
-        spdlog::level::err, "reload-failed",
-        std::string("metrics: reload failed, the running backends stay: ") + e.what());
-    return {ReloadResult::Status::failed, e.what()};
-  }
+  return core_->reload();
+}
+void Client::watch(std::chrono::milliseconds interval) {
+  core_->watch(interval);
+}
+void Client::stop_watching() noexcept {
+  core_->stop_watching();
 }
 ReloadResult Client::apply(Config config) noexcept {
   return core_->apply(std::move(config));

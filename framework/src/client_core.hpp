@@ -9,8 +9,10 @@
 #include "telemetry_store.hpp"
 
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 namespace metrics::detail {
 
@@ -33,6 +35,11 @@ class ClientCore {
   bool flush(std::chrono::milliseconds timeout) noexcept;
 
   ReloadResult apply(Config config) noexcept;
+  /// Reads the config file again; "unchanged" when neither it nor a plugin file it uses
+  /// changed.
+  ReloadResult reload() noexcept;
+  void watch(std::chrono::milliseconds interval);
+  void stop_watching() noexcept;
   void add_global_tags(const OwnedTags& tags);
   void remove_global_tags(std::initializer_list<std::string_view> keys);
   void set_internal_hook(InternalHook hook);
@@ -51,8 +58,17 @@ class ClientCore {
   void publish(std::unique_ptr<Pipeline> next);
   std::unique_ptr<Pipeline> copy_current() const;
 
+  /// True when a module file of the current pipeline was replaced on disk.
+  bool plugin_files_changed() const;
+  ReloadResult fail_reload(const std::string& why) noexcept;
+
   std::shared_ptr<TelemetryStore> telemetry_;
   std::atomic<Pipeline*> current_{nullptr};
+  std::mutex reload_mutex_;  // one reload at a time (watcher, SIGHUP, API)
+  std::thread watcher_;
+  std::mutex watch_mutex_;
+  std::condition_variable watch_wakeup_;
+  bool watch_stop_ = false;
   mutable std::mutex writer_mutex_;
   OwnedTags global_tags_;
 };

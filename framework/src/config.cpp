@@ -247,7 +247,9 @@ Config parse_text(std::string_view text, const std::string& source) {
         SourcePosition{source, static_cast<uint32_t>(b.line), static_cast<uint32_t>(b.column)}, "",
         "invalid TOML: " + std::string(e.description()));
   }
-  return Parser(source, std::move(root)).parse();
+  Config c = Parser(source, std::move(root)).parse();
+  c.source_text = std::string(text);
+  return c;
 }
 
 }  // namespace

@@ -47,21 +47,6 @@ T copy_sized(const T* from) {
   throw LoadError(file.string() + ": " + why);
 }
 
-struct FileIdentity {
-  dev_t device = 0;
-  ino_t inode = 0;
-  int64_t mtime_ns = 0;
-  off_t size = 0;
-  bool operator==(const FileIdentity&) const = default;
-};
-
-FileIdentity identity_of(const std::filesystem::path& file) {
-  struct stat st {};
-  if (::stat(file.c_str(), &st) != 0) return {};
-  return {st.st_dev, st.st_ino, int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-          st.st_size};
-}
-
 struct CacheEntry {
   std::weak_ptr<Module> module;
   FileIdentity identity;
@@ -117,6 +102,14 @@ void check_class(const std::filesystem::path& file, size_t index, const metrics_
 }
 
 }  // namespace
+
+FileIdentity identity_of(const std::filesystem::path& file) noexcept {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return {};
+  return {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
+          int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+          static_cast<int64_t>(st.st_size)};
+}
 
 std::shared_ptr<Module> Module::load(const std::filesystem::path& requested) {
   std::error_code ec;
@@ -178,6 +171,7 @@ std::shared_ptr<Module> Module::load(const std::filesystem::path& requested) {
 
   std::shared_ptr<Module> m(new Module);
   m->file_ = file;
+  m->identity_ = identity;
   m->abi_major_ = desc.abi_major;
   m->abi_minor_ = desc.abi_minor;
   m->name_ = desc.module_name != nullptr ? desc.module_name : "";

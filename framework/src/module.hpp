@@ -11,6 +11,19 @@
 
 namespace metrics::detail {
 
+/// What tells one build of a file from another: device, inode, modification time, size.
+struct FileIdentity {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t mtime_ns = 0;
+  int64_t size = 0;
+  bool operator==(const FileIdentity&) const = default;
+  bool exists() const noexcept { return inode != 0; }
+};
+
+/// The identity of `file` now; all zero when it does not exist.
+FileIdentity identity_of(const std::filesystem::path& file) noexcept;
+
 /// One backend class of a module, normalised to this host's struct layouts.
 struct ClassInfo {
   std::string name;
@@ -38,6 +51,8 @@ class Module {
   uint32_t abi_minor() const noexcept { return abi_minor_; }
   const std::vector<ClassInfo>& classes() const noexcept { return classes_; }
   const ClassInfo* find_class(std::string_view name) const noexcept;
+  /// True when the file on disk is no longer the build that was loaded.
+  bool file_changed() const noexcept { return identity_of(file_) != identity_; }
   std::vector<std::string> class_names() const;
 
   struct Library;  // the loaded shared object
@@ -51,6 +66,7 @@ class Module {
   std::string version_;
   uint32_t abi_major_ = 0;
   uint32_t abi_minor_ = 0;
+  FileIdentity identity_;
   std::vector<ClassInfo> classes_;
 };
 

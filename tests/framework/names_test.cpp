@@ -104,7 +104,8 @@ TEST_CASE("a class the module does not export lists the classes it does", "[name
   REQUIRE_THROWS_WITH(metrics::Client(metrics::Config::from_string(text, "app.toml")),
                       Contains("has no class 'RecordingBackendd'; it exports: "
                                "test.recording.RecordingBackend, test.recording.FailingBackend, "
-                               "test.recording.ThrowingBackend, test.recording.SchemaBackend. "
+                               "test.recording.ThrowingBackend, test.recording.SchemaBackend, "
+                               "test.recording.CountingBackend. "
                                "did you mean 'RecordingBackend'?"));
 }
 

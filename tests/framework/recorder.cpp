@@ -1,5 +1,7 @@
 #include "recorder.hpp"
 
+#include <atomic>
+
 namespace metrics::test {
 
 std::string RecordedSample::tags_text() const {
@@ -67,6 +69,13 @@ extern "C" __attribute__((visibility("default"))) void metrics_test_record(
   for (size_t i = 0; i < s->tag_count; ++i)
     r.tags.emplace_back(view(s->tags[i].key), view(s->tags[i].value));
   metrics::test::Recorder::instance().add(std::move(r));
+}
+
+namespace metrics::test {
+std::atomic<int64_t> g_counted{0};
+}
+extern "C" __attribute__((visibility("default"))) void metrics_test_count(int64_t value) {
+  metrics::test::g_counted.fetch_add(value, std::memory_order_relaxed);
 }
 
 extern "C" __attribute__((visibility("default"))) void metrics_test_record_event(

@@ -4,6 +4,8 @@
 
 #include <metrics/abi.h>
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -55,6 +57,9 @@ struct RecorderScope {
   std::vector<RecordedSample> samples() { return Recorder::instance().samples(); }
   std::vector<RecordedEvent> events() { return Recorder::instance().events(); }
 };
+
+/// The total that CountingBackend instances added to.
+extern std::atomic<int64_t> g_counted;
 
 /// Config text that loads `backend` with plugin_path pointing at the test plugins.
 std::string config_for(const std::string& backend, const std::string& extra_metrics_keys = "",

@@ -22,6 +22,8 @@ class ClientCore;
 
 /// What Client::reload() did.
 struct ReloadResult {
+  /// swapped: the new backends run; unchanged: neither the file nor a plugin it uses
+  /// changed, nothing was done; failed: the old backends still run, message says why.
   enum class Status { swapped, unchanged, failed };
   Status status = Status::unchanged;
   std::string message;  ///< the reason, for failed; what changed, for swapped
@@ -89,6 +91,10 @@ class Client {
   ReloadResult reload() noexcept;
   /// Replaces the config with `config`, with the same guarantees as reload().
   ReloadResult apply(Config config) noexcept;
+  /// Watches the config file, and the plugin files the config uses, checking every
+  /// `interval`; a change triggers reload(). Replaces a watch already running.
+  void watch(std::chrono::milliseconds interval = std::chrono::milliseconds(500));
+  void stop_watching() noexcept;
 
   void set_internal_hook(InternalHook hook) noexcept;
 

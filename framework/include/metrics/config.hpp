@@ -60,6 +60,8 @@ struct Config {
   /// Folders searched for modules before METRICS_PLUGIN_PATH and the built-in ones.
   /// Relative entries are taken from the config file's folder.
   std::vector<std::string> plugin_path;
+  /// The TOML text it was parsed from; reload() compares it to tell "unchanged".
+  std::string source_text;
 
   /// Reads and checks a TOML file. Throws ConfigError naming file, line, column and key.
   static Config from_file(const std::filesystem::path& path);

@@ -15,6 +15,7 @@ namespace {
 
 using RecordFn = void (*)(const char* backend, const metrics_sample_t* sample);
 using RecordEventFn = void (*)(const char* backend, const metrics_event_t* event);
+using CountFn = void (*)(int64_t value);
 
 template <class Fn>
 Fn lookup(const char* symbol) {
@@ -66,6 +67,20 @@ class ThrowingBackend {
   void emit(const metrics::sdk::Sample&) { throw std::runtime_error("emit exploded"); }
 };
 
+// Adds every counter value to one total in the test executable: cheap enough for
+// several threads to hammer while backends are swapped.
+class CountingBackend {
+ public:
+  static constexpr const char* name = "CountingBackend";
+  static constexpr const char* summary = "Adds counter values to a total in the test executable";
+  explicit CountingBackend(const metrics::sdk::CreateContext&)
+      : count_(lookup<CountFn>("metrics_test_count")) {}
+  void emit(const metrics::sdk::Sample& s) { count_(static_cast<int64_t>(s.value())); }
+
+ private:
+  CountFn count_;
+};
+
 constexpr const char* kModes[] = {"fast", "safe", nullptr};
 
 class SchemaBackend {
@@ -106,4 +121,4 @@ class SchemaBackend {
 }  // namespace
 
 METRICS_MODULE("test.recording", "1.0.0", RecordingBackend, FailingBackend, ThrowingBackend,
-               SchemaBackend)
+               SchemaBackend, CountingBackend)
