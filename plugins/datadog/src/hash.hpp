@@ -17,26 +17,41 @@ inline uint64_t hash_mix(uint64_t x) noexcept {
   return x;
 }
 
+// The last 1..7 bytes, read with at most two loads (no byte loop).
+inline uint64_t hash_tail(const char* p, size_t n) noexcept {
+  if (n >= 4) {
+    uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, p + n - 4, 4);
+    return (static_cast<uint64_t>(a) << 32) | b;
+  }
+  return (static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+         (static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) |
+         static_cast<unsigned char>(p[n - 1]);
+}
+
+/// One multiply per 8 bytes; callers finish with hash_mix where avalanche matters.
 inline uint64_t hash_bytes(std::string_view s, uint64_t seed) noexcept {
   constexpr uint64_t k = 0x9E3779B97F4A7C15ULL;
-  uint64_t h = seed ^ (s.size() * k);
   const char* p = s.data();
   size_t n = s.size();
-  while (n >= 8) {
+  uint64_t h = (seed ^ n) * k;
+  while (n > 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
-    h = (h ^ (w * k)) * 0xbf58476d1ce4e5b9ULL;
+    h = (h ^ w) * k;
     h ^= h >> 29;
     p += 8;
     n -= 8;
   }
-  if (n > 0) {
-    uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = (h ^ (w * k)) * 0xbf58476d1ce4e5b9ULL;
-    h ^= h >> 29;
+  if (n == 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * k;
+  } else if (n > 0) {
+    h = (h ^ hash_tail(p, n)) * k;
   }
-  return h;
+  return h ^ (h >> 32);
 }
 
 }  // namespace metrics::datadog

@@ -11,8 +11,13 @@ namespace metrics::datadog {
 using metrics::sdk::Kind;
 
 void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
+  append_json_escaped(out, s);
+  out.push_back('"');
+}
+
+void append_json_escaped(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
   size_t run = 0;  // start of the current run of characters that need no escape
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -42,7 +47,6 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out.append(s.data() + run, s.size() - run);
-  out.push_back('"');
 }
 
 void append_json_number(std::string& out, double v) {
@@ -59,17 +63,44 @@ void append_int(std::string& out, int64_t v) {
   out.append(buf, r.ptr);
 }
 
-void append_tag_array(std::string& out, const std::vector<std::string>& tags) {
+// Calls fn(key, value) for each tag a series or event carries, in order: call tags, then
+// instance:<value>, then the constant tags; a later key replaces an earlier one.
+template <class Fn>
+void for_each_tag(const std::vector<std::pair<std::string, std::string>>& call,
+                  std::string_view instance, const EncodeEnv& env, Fn&& fn) {
+  auto constant = [&](std::string_view key) {
+    for (const auto& [k, v] : env.constant_tags)
+      if (k == key) return true;
+    return false;
+  };
+  for (const auto& [k, v] : call)
+    if (!(k == "instance" && !instance.empty()) && !constant(k)) fn(k, v);
+  if (!instance.empty() && !constant("instance")) fn("instance", instance);
+  for (const auto& [k, v] : env.constant_tags) fn(k, v);
+}
+
+// Appends "tags":["k:v",...] without building the strings first.
+void append_merged_tags(std::string& out,
+                        const std::vector<std::pair<std::string, std::string>>& call,
+                        std::string_view instance, const EncodeEnv& env) {
   out += "\"tags\":[";
-  for (size_t i = 0; i < tags.size(); ++i) {
-    if (i != 0) out.push_back(',');
-    append_json_string(out, tags[i]);
-  }
+  bool first = true;
+  for_each_tag(call, instance, env, [&](std::string_view k, std::string_view v) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    append_json_escaped(out, k);
+    if (!v.empty()) {
+      out.push_back(':');
+      append_json_escaped(out, v);
+    }
+    out.push_back('"');
+  });
   out.push_back(']');
 }
 
 void append_series(std::string& out, const Context& c, SeriesType type, double value,
-                   const std::vector<std::string>& tags, const EncodeEnv& env, int64_t ts) {
+                   const EncodeEnv& env, int64_t ts) {
   out += "{\"metric\":";
   append_json_string(out, c.name);
   out += ",\"type\":";
@@ -79,7 +110,7 @@ void append_series(std::string& out, const Context& c, SeriesType type, double v
   out += ",\"value\":";
   append_json_number(out, value);
   out += "}],";
-  append_tag_array(out, tags);
+  append_merged_tags(out, c.tags, c.instance, env);
   out += ",\"resources\":[{\"name\":";
   append_json_string(out, env.host);
   out += ",\"type\":\"host\"}]";
@@ -95,7 +126,7 @@ void append_series(std::string& out, const Context& c, SeriesType type, double v
 }
 
 void append_distribution(std::string& out, const Context& c, const double* values, size_t n,
-                         const std::vector<std::string>& tags, const EncodeEnv& env, int64_t ts) {
+                         const EncodeEnv& env, int64_t ts) {
   out += "{\"metric\":";
   append_json_string(out, c.name);
   out += ",\"points\":[[";
@@ -106,7 +137,7 @@ void append_distribution(std::string& out, const Context& c, const double* value
     append_json_number(out, values[i]);
   }
   out += "]]],";
-  append_tag_array(out, tags);
+  append_merged_tags(out, c.tags, c.instance, env);
   out += ",\"host\":";
   append_json_string(out, env.host);
   out += ",\"type\":\"distribution\"}";
@@ -116,28 +147,15 @@ void append_distribution(std::string& out, const Context& c, const double* value
 
 std::vector<std::string> merge_tags(const std::vector<std::pair<std::string, std::string>>& call,
                                     std::string_view instance, const EncodeEnv& env) {
-  auto overridden = [&](std::string_view key, bool by_instance) {
-    if (by_instance && !instance.empty() && key == "instance") return true;
-    for (const auto& [k, v] : env.constant_tags)
-      if (k == key) return true;
-    return false;
-  };
   std::vector<std::string> out;
-  out.reserve(call.size() + env.constant_tags.size() + 1);
-  auto add = [&](std::string_view k, std::string_view v) {
-    std::string t;
-    t.reserve(k.size() + 1 + v.size());
-    t.append(k);
+  for_each_tag(call, instance, env, [&](std::string_view k, std::string_view v) {
+    std::string t(k);
     if (!v.empty()) {
       t.push_back(':');
       t.append(v);
     }
     out.push_back(std::move(t));
-  };
-  for (const auto& [k, v] : call)
-    if (!overridden(k, true)) add(k, v);
-  if (!instance.empty() && !overridden("instance", false)) add("instance", instance);
-  for (const auto& [k, v] : env.constant_tags) add(k, v);
+  });
   return out;
 }
 
@@ -146,7 +164,6 @@ EncodedInterval encode_interval(const std::vector<Context>& contexts, const Enco
   EncodedInterval out;
   out.series.reserve(contexts.size());
   for (const Context& c : contexts) {
-    std::vector<std::string> tags = merge_tags(c.tags, c.instance, env);
     switch (c.kind) {
       case Kind::counter:
       case Kind::gauge:
@@ -159,7 +176,7 @@ EncodedInterval encode_interval(const std::vector<Context>& contexts, const Enco
         Item item{ts, 1, {}};
         item.json.reserve(160 + c.name.size());
         append_series(item.json, c, c.kind == Kind::counter ? SeriesType::count : SeriesType::gauge,
-                      value, tags, env, ts);
+                      value, env, ts);
         out.series.push_back(std::move(item));
         break;
       }
@@ -181,7 +198,7 @@ EncodedInterval encode_interval(const std::vector<Context>& contexts, const Enco
           size_t n = std::min(step, values->size() - i);
           Item item{ts, static_cast<uint32_t>(n), {}};
           item.json.reserve(120 + c.name.size() + n * 8);
-          append_distribution(item.json, c, values->data() + i, n, tags, env, ts);
+          append_distribution(item.json, c, values->data() + i, n, env, ts);
           out.distributions.push_back(std::move(item));
         }
         break;
@@ -199,7 +216,7 @@ Item encode_event(const EventData& e, const EncodeEnv& env, int64_t now) {
   out += ",\"text\":";
   append_json_string(out, e.text);
   out.push_back(',');
-  append_tag_array(out, merge_tags(e.tags, {}, env));
+  append_merged_tags(out, e.tags, {}, env);
   out += ",\"alert_type\":";
   append_json_string(out, e.alert_type);
   out += ",\"priority\":";

@@ -34,6 +34,8 @@ struct EncodeEnv {
 
 /// Appends `s` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view s);
+/// Appends `s` escaped for a JSON string, without the quotes.
+void append_json_escaped(std::string& out, std::string_view s);
 /// Appends a finite double in its shortest round-trip form.
 void append_json_number(std::string& out, double v);
 
