@@ -236,3 +236,20 @@ TEST_CASE("destroying the backend delivers what was aggregated", "[datadog][inte
   CHECK(at_path(all, "/api/v2/series").size() == 1);
   CHECK(at_path(all, "/api/v1/events").size() == 1);
 }
+
+TEST_CASE("an event older than the intake takes is not sent and is counted",
+          "[datadog][integration]") {
+  HttpsServer server;
+  RecordingHost host;
+  Backend backend(test_options(server.url()), host);
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  backend.event("stale", "from yesterday", {}, METRICS_ALERT_INFO, now - 20 * 3600);
+  backend.event("recent", "an hour ago", {}, METRICS_ALERT_INFO, now - 3600);
+  REQUIRE(backend.flush(5s) == METRICS_OK);
+  auto all = server.requests();
+  REQUIRE(all.size() == 1);
+  auto e = parse_object(all[0].body);
+  CHECK(e->getValue<std::string>("title") == "recent");
+  CHECK(e->getValue<int64_t>("date_happened") == now - 3600);
+  CHECK(host.counter("dropped.too_old") == 1);
+}

@@ -45,8 +45,9 @@ inline constexpr const char* compression = "gzip";
 inline constexpr size_t max_compressed_bytes = 500 * 1024;         // 512000 bytes
 inline constexpr size_t max_uncompressed_bytes = 5 * 1024 * 1024;  // 5242880 bytes
 
-// Points older than this are not sent (the intake refuses them).
+// Points older than this are not sent (the intake refuses them); events may be older.
 inline constexpr int64_t max_point_age_s = 3600;
+inline constexpr int64_t max_event_age_s = 18 * 3600;
 
 // One distribution item carries at most this many values; more are split into several
 // points of the same series so that no single item outgrows a request.

@@ -178,8 +178,9 @@ void Sender::log_rejection_once(int status, const std::string& what, const HttpR
 bool Sender::send_queue(Queue q, Clock::time_point deadline) {
   auto& queue = queues_[q];
   while (!queue.empty()) {
-    // Points older than an hour are refused by the intake: do not send them.
-    const int64_t oldest_allowed = unix_now_s() - defaults::max_point_age_s;
+    // Points older than an hour (events: 18 hours) are refused by the intake: drop them.
+    const int64_t oldest_allowed =
+        unix_now_s() - (q == kEvents ? defaults::max_event_age_s : defaults::max_point_age_s);
     size_t old = 0;
     while (old < queue.size() && queue[old].timestamp < oldest_allowed) ++old;
     if (old > 0) drop_front(q, old, "too_old");

@@ -226,7 +226,7 @@ int32_t Backend::set(const std::string& name, const std::string& member, const T
 }
 
 int32_t Backend::event(const std::string& title, const std::string& text, const Tags& tags,
-                       uint32_t alert_type) {
+                       uint32_t alert_type, int64_t timestamp_unix_s) {
   std::vector<metrics_tag_t> raw;
   for (const auto& [k, v] : tags) raw.push_back({str(k), str(v)});
   metrics_event_t e{};
@@ -236,6 +236,7 @@ int32_t Backend::event(const std::string& title, const std::string& text, const 
   e.text = str(text);
   e.tags = raw.data();
   e.tag_count = raw.size();
+  e.timestamp_unix_s = timestamp_unix_s;
   return klass_.vtable->event(instance_, &e);
 }
 

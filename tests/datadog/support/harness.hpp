@@ -79,7 +79,7 @@ class Backend {
                        const std::string& unit = {});
   int32_t set(const std::string& name, const std::string& member, const Tags& tags = {});
   int32_t event(const std::string& title, const std::string& text, const Tags& tags = {},
-                uint32_t alert_type = METRICS_ALERT_INFO);
+                uint32_t alert_type = METRICS_ALERT_INFO, int64_t timestamp_unix_s = 0);
   int32_t flush(std::chrono::milliseconds timeout);
   /// Destroys now (the destructor does nothing afterwards); returns how long it took.
   std::chrono::milliseconds destroy();
