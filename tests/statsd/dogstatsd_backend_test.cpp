@@ -66,6 +66,18 @@ TEST_CASE("every call kind reaches the agent as the exact DogStatsD line when no
                                                         "we_ird_name:1|c|#a_b:c_d_e"});
 }
 
+TEST_CASE("another module can offer DogStatsdMetricsBackend from the static library",
+          "[dogstatsd]") {
+  Module other(std::string(STATSD_TEST_MODULE_DIR) + "/statsdtest.reexport.so");
+  const auto& k = other.klass("DogStatsdMetricsBackend");
+  CHECK(std::string(k.summary).find("DogStatsD") != std::string::npos);
+  UdpReceiver rx;
+  Instance b(k, to(rx));
+  b.emit({.name = "from.elsewhere"});
+  REQUIRE(b.flush() == METRICS_OK);
+  CHECK(rx.receive_lines(1) == std::vector<std::string>{"from.elsewhere:1|c"});
+}
+
 TEST_CASE("timing_type chooses the wire type of timings", "[dogstatsd]") {
   auto [type, line] = GENERATE(table<std::string, std::string>({
       {"d", "t:5|d"},
