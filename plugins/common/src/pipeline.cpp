@@ -104,7 +104,7 @@ void Pipeline::run() {
     send_ready(deadline);
     auto now = Clock::now();
     if (requested || stopping || now >= next_flush) {
-      drain(deadline);
+      drain(deadline, requested || stopping);
       next_flush = now + options_.flush_interval;
     }
     if (options_.telemetry && (now >= next_report || stopping)) {
@@ -148,11 +148,17 @@ void Pipeline::send_ready(Clock::time_point deadline) {
   }
 }
 
-bool Pipeline::collect_partials() {
+bool Pipeline::collect_partials(bool must) {
   bool all = true;
   for (size_t i = 0; i <= mask_; ++i) {
     Shard& s = shards_[i];
-    std::lock_guard<SpinLock> g(s.lock);
+    // A periodic drain skips a shard a caller holds: it is busy, so its buffer fills and
+    // comes on its own; only flush() and shutdown wait for it.
+    std::unique_lock<SpinLock> g(s.lock, std::defer_lock);
+    if (must)
+      g.lock();
+    else if (!g.try_lock())
+      continue;
     if (s.buffer->empty()) continue;
     std::lock_guard<std::mutex> lk(mutex_);
     Buffer* fresh = pool_.take_free();
@@ -166,9 +172,9 @@ bool Pipeline::collect_partials() {
   return all;
 }
 
-void Pipeline::drain(Clock::time_point deadline) {
+void Pipeline::drain(Clock::time_point deadline, bool must) {
   for (int round = 0; round < 1000; ++round) {
-    bool all = collect_partials();
+    bool all = collect_partials(must);
     send_ready(deadline);
     if (all) break;
   }

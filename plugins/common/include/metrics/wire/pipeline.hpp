@@ -92,8 +92,8 @@ class Pipeline {
   }
   void run();
   void send_ready(Clock::time_point deadline);
-  void drain(Clock::time_point deadline);
-  bool collect_partials();
+  void drain(Clock::time_point deadline, bool must);
+  bool collect_partials(bool must);
   void send_own(Clock::time_point deadline);
   template <class F>
   void pack_own(F&& fn, Clock::time_point deadline);
