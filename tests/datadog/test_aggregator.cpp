@@ -144,3 +144,29 @@ TEST_CASE("four threads adding to shared and own series lose no increment",
   CHECK(shared == 4 * kPerThread);
   CHECK(own == 4 * kPerThread);
 }
+
+TEST_CASE("names and tags of every length that differ in one byte make distinct series",
+          "[datadog][aggregator]") {
+  Aggregator agg(100000);
+  size_t expected = 0;
+  for (size_t len = 1; len <= 24; ++len)
+    for (size_t pos = 0; pos < len; ++pos) {
+      std::string name(len, 'n');
+      name[pos] = 'X';
+      auto a = counter(name, 1);
+      auto b = counter(std::string(len, 'n'), 1, {{name, name}});
+      agg.add(a.sample());
+      agg.add(a.sample());  // the same series again: summed
+      agg.add(b.sample());
+      expected += 2;
+    }
+  for (size_t len = 1; len <= 24; ++len) {
+    auto plain = counter(std::string(len, 'n'), 1);
+    agg.add(plain.sample());
+    ++expected;
+  }
+  auto taken = agg.take();
+  CHECK(taken.size() == expected);
+  for (const auto& c : taken)
+    if (c.tags.empty() && c.name.find('X') != std::string::npos) CHECK(c.value == 2);
+}

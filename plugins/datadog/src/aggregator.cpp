@@ -29,10 +29,11 @@ bool same_tags(const std::vector<std::pair<std::string, std::string>>& mine, Tag
   if (mine.size() != theirs.size()) return false;
   for (size_t i = 0; i < mine.size(); ++i) {
     auto t = theirs[i];
-    if (mine[i].first == t.key && mine[i].second == t.value) continue;  // same order: fast
+    if (same_bytes(mine[i].first, t.key) && same_bytes(mine[i].second, t.value))
+      continue;  // same order: the fast path
     bool found = false;
     for (const auto& m : mine)
-      if (m.first == t.key && m.second == t.value) {
+      if (same_bytes(m.first, t.key) && same_bytes(m.second, t.value)) {
         found = true;
         break;
       }

@@ -54,4 +54,36 @@ inline uint64_t hash_bytes(std::string_view s, uint64_t seed) noexcept {
   return h ^ (h >> 32);
 }
 
+/// String equality for short keys without a call into the C library: whole-word loads,
+/// the last one overlapping.
+inline bool same_bytes(std::string_view a, std::string_view b) noexcept {
+  const size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* p = a.data();
+  const char* q = b.data();
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      uint64_t x, y;
+      std::memcpy(&x, p + i, 8);
+      std::memcpy(&y, q + i, 8);
+      if (x != y) return false;
+    }
+    uint64_t x, y;
+    std::memcpy(&x, p + n - 8, 8);
+    std::memcpy(&y, q + n - 8, 8);
+    return x == y;
+  }
+  if (n >= 4) {
+    uint32_t x1, y1, x2, y2;
+    std::memcpy(&x1, p, 4);
+    std::memcpy(&y1, q, 4);
+    std::memcpy(&x2, p + n - 4, 4);
+    std::memcpy(&y2, q + n - 4, 4);
+    return x1 == y1 && x2 == y2;
+  }
+  for (size_t i = 0; i < n; ++i)
+    if (p[i] != q[i]) return false;
+  return true;
+}
+
 }  // namespace metrics::datadog
