@@ -7,6 +7,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <stdexcept>
 #include <string>
 
@@ -92,7 +95,45 @@ void BM_direct_abi_emit(benchmark::State& state) {
   vt->destroy(instance);
 }
 BENCHMARK(BM_direct_abi_emit);
+BENCHMARK(BM_direct_abi_emit)
+    ->Name("BM_burst_direct_abi_emit")
+    ->Iterations(1000)
+    ->Repetitions(3000)
+    ->ComputeStatistics("min",
+                        [](const std::vector<double>& v) {
+                          return *std::min_element(v.begin(), v.end());
+                        })
+    ->ReportAggregatesOnly(true);
 
+}  // namespace
+
+// The same calls measured as the fastest of many short bursts (1000 calls each): on a
+// shared, loaded machine the minimum approximates an idle core, where the mean does not.
+namespace {
+double min_of(const std::vector<double>& v) {
+  return *std::min_element(v.begin(), v.end());
+}
+
+void BM_burst_incr_two_tags(benchmark::State& state) {
+  auto& c = dummy_client();
+  for (auto _ : state) c.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
+}
+BENCHMARK(BM_burst_incr_two_tags)
+    ->Iterations(1000)
+    ->Repetitions(3000)
+    ->ComputeStatistics("min", min_of)
+    ->ReportAggregatesOnly(true);
+
+void BM_burst_incr_sampled_out(benchmark::State& state) {
+  auto& c = dummy_client();
+  for (auto _ : state)
+    c.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", "ok"}}, .sample_rate = 1e-12});
+}
+BENCHMARK(BM_burst_incr_sampled_out)
+    ->Iterations(1000)
+    ->Repetitions(3000)
+    ->ComputeStatistics("min", min_of)
+    ->ReportAggregatesOnly(true);
 }  // namespace
 
 BENCHMARK_MAIN();
