@@ -62,6 +62,16 @@ TEST_CASE("metrics.dogstatsd.DogStatsdMetricsBackend loads from TOML and sends e
                                                         "_e{5,4}:title|text|#a:b,env:prod"});
 }
 
+TEST_CASE("DogStatsD constant tags may be a list of key:value strings", "[dogstatsd][client]") {
+  UdpReceiver rx;
+  metrics::Client client(
+      config("metrics.dogstatsd.DogStatsdMetricsBackend",
+             udp_options(rx) + "telemetry = false\ntags = [\"team:core\", \"region:eu\"]\n"));
+  client.incr("listed");
+  REQUIRE(client.flush(5s));
+  CHECK(rx.receive_lines(1) == std::vector<std::string>{"listed:1|c|#team:core,region:eu"});
+}
+
 TEST_CASE("aggregated DogStatsD counters sent through the client arrive summed",
           "[dogstatsd][client]") {
   UdpReceiver rx;

@@ -248,6 +248,15 @@ TEST_CASE("the environment chooses the agent as Datadog's clients do, and the co
     REQUIRE(b.flush() == METRICS_OK);
     CHECK(rx.receive_lines(1) == std::vector<std::string>{"via.url:1|c"});
   }
+  SECTION("DD_DOGSTATSD_URL naming a Unix socket") {
+    TempDir dir;
+    UdsReceiver uds((dir.path() / "dsd.socket").string());
+    ScopedEnv u("DD_DOGSTATSD_URL", "unix://" + uds.path());
+    Instance b(dog_class(), {{"telemetry", false}});
+    b.emit({.name = "via.unix.url"});
+    REQUIRE(b.flush() == METRICS_OK);
+    CHECK(uds.receive_lines(1) == std::vector<std::string>{"via.unix.url:1|c"});
+  }
   SECTION("a host and port in the config win over the environment") {
     ScopedEnv h("DD_AGENT_HOST", "no.such.host.invalid"), p("DD_DOGSTATSD_PORT", "1");
     Instance b(dog_class(), to(rx, {{"statsd_host", std::string("127.0.0.1")}}));
