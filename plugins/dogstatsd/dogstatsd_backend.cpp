@@ -35,13 +35,14 @@ uint16_t env_port(uint16_t fallback) {
 // The context key: a hash of type, name, instance and tags, read where they lie.
 uint64_t context_hash(MetricType type, const sdk::Sample& s) noexcept {
   const auto& raw = s.raw();
-  uint64_t h = wire::hash_bytes(raw.name.data, raw.name.size, static_cast<uint64_t>(type) + 1);
-  if (raw.instance.size != 0) h = wire::hash_bytes(raw.instance.data, raw.instance.size, h ^ 1);
+  uint64_t h =
+      wire::hash_step(wire::hash_seed(static_cast<uint64_t>(type)), raw.name.data, raw.name.size);
+  h = wire::hash_step(h ^ 1, raw.instance.data, raw.instance.size);
   for (size_t i = 0; i < raw.tag_count; ++i) {
-    h = wire::hash_bytes(raw.tags[i].key.data, raw.tags[i].key.size, h ^ 2);
-    h = wire::hash_bytes(raw.tags[i].value.data, raw.tags[i].value.size, h ^ 3);
+    h = wire::hash_step(h ^ 2, raw.tags[i].key.data, raw.tags[i].key.size);
+    h = wire::hash_step(h ^ 3, raw.tags[i].value.data, raw.tags[i].value.size);
   }
-  return h;
+  return wire::hash_final(h);
 }
 
 }  // namespace

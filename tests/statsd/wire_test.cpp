@@ -221,6 +221,14 @@ TEST_CASE("the context hash tells apart inputs of every length and seed", "[stat
     text += static_cast<char>('a' + len % 26);
   }
   CHECK(seen.size() == 100 * 2 * 3);
+  // Chained parts: moving a byte across a boundary, or a tag between types, changes it.
+  auto chain = [](uint64_t seed, std::string a, std::string b) {
+    uint64_t h = hash_step(hash_seed(seed), a.data(), a.size());
+    return hash_final(hash_step(h ^ 1, b.data(), b.size()));
+  };
+  CHECK(chain(0, "ab", "c") != chain(0, "a", "bc"));
+  CHECK(chain(0, "ab", "") != chain(0, "a", "b"));
+  CHECK(chain(0, "x", "y") != chain(1, "x", "y"));
   // The same bytes hash the same wherever they lie.
   std::string a = "xxhello", b = "hello";
   CHECK(hash_bytes(a.data() + 2, 5) == hash_bytes(b.data(), 5));

@@ -36,18 +36,19 @@ inline uint64_t read32(const char* p) noexcept {
 }
 }  // namespace details
 
-/// A 64-bit hash of a byte string, chained through `seed` (wyhash's construction: short
-/// inputs are read with overlapping loads, no byte loop, no copy).
-inline uint64_t hash_bytes(const char* p, size_t n, uint64_t seed = 0) noexcept {
+/// One step of a chained 64-bit hash: folds `n` bytes at `p` into `h` with one multiply
+/// for up to 16 bytes (wyhash's construction: short inputs are read with overlapping
+/// loads, no byte loop, no copy). Start a chain with hash_seed, fold the parts of a key in
+/// (xor a distinct constant into `h` between parts), then finish with hash_final.
+inline uint64_t hash_step(uint64_t h, const char* p, size_t n) noexcept {
   using namespace details;
-  constexpr uint64_t s0 = 0xa0761d6478bd642full, s1 = 0xe7037ed1a0b428dbull,
-                     s2 = 0x8ebc6af09c88c6e3ull;
-  seed ^= mix(seed ^ s0, s1 ^ n);
+  constexpr uint64_t s1 = 0xe7037ed1a0b428dbull, s2 = 0x8ebc6af09c88c6e3ull;
   uint64_t a, b;
   if (n <= 16) [[likely]] {
     if (n >= 4) {
-      a = (read32(p) << 32) | read32(p + ((n >> 3) << 2));
-      b = (read32(p + n - 4) << 32) | read32(p + n - 4 - ((n >> 3) << 2));
+      const size_t mid = (n >> 3) << 2;
+      a = (read32(p) << 32) | read32(p + mid);
+      b = (read32(p + n - 4) << 32) | read32(p + n - 4 - mid);
     } else if (n > 0) {
       a = (static_cast<uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
           (static_cast<uint64_t>(static_cast<unsigned char>(p[n >> 1])) << 8) |
@@ -59,14 +60,29 @@ inline uint64_t hash_bytes(const char* p, size_t n, uint64_t seed = 0) noexcept 
   } else {
     size_t i = n;
     while (i > 16) {
-      seed = mix(read64(p) ^ s1, read64(p + 8) ^ seed);
+      h = mix(read64(p) ^ s1, read64(p + 8) ^ h);
       p += 16;
       i -= 16;
     }
     a = read64(p + i - 16);
     b = read64(p + i - 8);
   }
-  return mix(s1 ^ n, mix(a ^ s1, b ^ seed) ^ s2);
+  return mix(a ^ s1, b ^ h ^ s2 ^ n);
+}
+
+/// A chain's first value from a small seed (a type, a constant): spread over all 64 bits,
+/// since hash_step folds `h` in linearly.
+inline uint64_t hash_seed(uint64_t seed) noexcept {
+  return details::mix(seed ^ 0x2d358dccaa6c78a5ull, 0x8bb84b93962eacc9ull);
+}
+
+inline uint64_t hash_final(uint64_t h) noexcept {
+  return details::mix(h ^ 0xa0761d6478bd642full, 0x589965cc75374cc3ull);
+}
+
+/// A 64-bit hash of a byte string.
+inline uint64_t hash_bytes(const char* p, size_t n, uint64_t seed = 0) noexcept {
+  return hash_final(hash_step(hash_seed(seed), p, n));
 }
 
 /// The two fixed parts of a context's line: head ":" value "|" type tail.
@@ -92,7 +108,7 @@ class Aggregator {
 
   /// Adds a count (already scaled by 1/rate), a gauge value, or a set member to the context
   /// whose key is `hash`: a 64-bit hash of type, name, instance and tags, chained with
-  /// hash_bytes. As in the Datadog agent's context resolver, the hash is the context key
+  /// hash_step. As in the Datadog agent's context resolver, the hash is the context key
   /// (two contexts would merge only on a 64-bit collision). `make_lines` runs only when the
   /// context is new in this shard and returns its ContextLines.
   template <class MakeLines>

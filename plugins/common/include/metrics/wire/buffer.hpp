@@ -97,10 +97,12 @@ namespace details {
 inline std::atomic<uint32_t> next_thread_index{0};
 }
 inline uint32_t thread_index() noexcept {
-  // initial-exec: a plain TLS load instead of a __tls_get_addr call in a dlopen-ed module.
-  static thread_local const uint32_t index __attribute__((tls_model("initial-exec"))) =
-      details::next_thread_index.fetch_add(1, std::memory_order_relaxed);
-  return index;
+  // Zero-initialised (no TLS guard) and initial-exec: a plain TLS load, no __tls_get_addr
+  // call, even in a dlopen-ed module. Holds the index + 1; 0 means not assigned yet.
+  static thread_local uint32_t index_plus_one __attribute__((tls_model("initial-exec"))) = 0;
+  if (index_plus_one == 0) [[unlikely]]
+    index_plus_one = details::next_thread_index.fetch_add(1, std::memory_order_relaxed) + 1;
+  return index_plus_one - 1;
 }
 
 /// A counter written under a lock by one writer at a time and read by anyone: relaxed
