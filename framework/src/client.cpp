@@ -45,29 +45,29 @@ bool ClientCore::flush(std::chrono::milliseconds timeout) noexcept {
   return ok;
 }
 
+ReloadResult ClientCore::swap_to(Config config) {
+  auto routes = create_routes(config, telemetry_);  // the new backends exist before the switch
+  auto next = std::make_unique<Pipeline>();
+  next->config = std::move(config);
+  next->routes = std::move(routes);
+  std::lock_guard lock(writer_mutex_);
+  next->internal_hook = current_.load()->internal_hook;
+  next->set_base_tags(global_tags_);
+  std::string names;
+  for (const auto& r : next->routes) names += (names.empty() ? "" : ", ") + r.backend->name();
+  publish(std::move(next));
+  telemetry_->add("reloads.swapped", 1);
+  logger()->info("metrics: now sending to {}", names);
+  return {ReloadResult::Status::swapped, "now sending to " + names};
+}
+
 ReloadResult ClientCore::apply(Config config) noexcept {
   try {
-    auto routes = create_routes(config, telemetry_);
-    auto next = std::make_unique<Pipeline>();
-    next->config = std::move(config);
-    next->routes = std::move(routes);
-    std::lock_guard lock(writer_mutex_);
-    next->internal_hook = current_.load()->internal_hook;
-    next->set_base_tags(global_tags_);
-    std::string names;
-    for (const auto& r : next->routes) names += (names.empty() ? "" : ", ") + r.backend->name();
-    publish(std::move(next));
-    telemetry_->add("reloads.swapped", 1);
-    logger()->info("metrics: now sending to {}", names);
-    return {ReloadResult::Status::swapped, "now sending to " + names};
+    return swap_to(std::move(config));
   } catch (const std::exception& e) {
-    telemetry_->add("reloads.failed", 1);
-    log_limited(spdlog::level::err, "reload-failed",
-                std::string("metrics: reload failed, the running backends stay: ") + e.what());
-    return {ReloadResult::Status::failed, e.what()};
+    return fail_reload(e.what());
   } catch (...) {
-    telemetry_->add("reloads.failed", 1);
-    return {ReloadResult::Status::failed, "unknown error"};
+    return fail_reload("unknown error");
   }
 }
 
@@ -182,6 +182,9 @@ void Client::stop_watching() noexcept {
 }
 ReloadResult Client::apply(Config config) noexcept {
   return core_->apply(std::move(config));
+}
+void Client::apply_or_throw(Config config) {
+  core_->swap_to(std::move(config));
 }
 void Client::set_internal_hook(InternalHook hook) noexcept {
   try {

@@ -35,6 +35,8 @@ class ClientCore {
   bool flush(std::chrono::milliseconds timeout) noexcept;
 
   ReloadResult apply(Config config) noexcept;
+  /// apply() that lets the set-up error through (for metrics::configure).
+  ReloadResult swap_to(Config config);
   /// Reads the config file again; "unchanged" when neither it nor a plugin file it uses
   /// changed.
   ReloadResult reload() noexcept;

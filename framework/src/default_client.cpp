@@ -16,8 +16,7 @@ void configure(const std::filesystem::path& path) {
 }
 
 void configure(Config config) {
-  ReloadResult r = default_client().apply(std::move(config));
-  if (r.status == ReloadResult::Status::failed) throw ConfigError(SourcePosition{}, "", r.message);
+  default_client().apply_or_throw(std::move(config));
 }
 
 }  // namespace metrics

@@ -252,3 +252,14 @@ TEST_CASE("the free functions act on the default client, which starts as the dum
   metrics::incr("free.function", 1, {.tags = {{"k", "v"}}});
   CHECK(metrics::default_client().telemetry().emitted >= 1);
 }
+
+TEST_CASE("configure() throws the config's own error and keeps the running backend", "[calls]") {
+  auto before = metrics::default_client().backend_names();
+  REQUIRE_THROWS_AS(metrics::configure(metrics::Config::from_string(
+                        "[metrics]\nbackend = \"metrics.nothere.Backend\"\n", "app.toml")),
+                    metrics::ConfigError);
+  REQUIRE_THROWS_WITH(metrics::configure(metrics::Config::from_string(
+                          "[metrics]\nbackend = \"metrics.nothere.Backend\"\n", "app.toml")),
+                      Catch::Matchers::StartsWith("app.toml:2:11: metrics.backend: no module"));
+  CHECK(metrics::default_client().backend_names() == before);
+}

@@ -38,7 +38,8 @@ struct InternalHook {
 };
 
 /// A configured metrics pipeline. Metric calls are noexcept and never block on the
-/// network; set-up (constructor, reload) throws ConfigError or LoadError.
+/// network; set-up (the constructor, apply_or_throw) throws ConfigError or LoadError.
+/// A moved-from Client may only be destroyed or assigned to.
 ///
 ///     metrics::Client client(metrics::Config::from_file("config/metrics.toml"));
 ///     client.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", 200}}});
@@ -91,6 +92,8 @@ class Client {
   ReloadResult reload() noexcept;
   /// Replaces the config with `config`, with the same guarantees as reload().
   ReloadResult apply(Config config) noexcept;
+  /// apply() for set-up code: throws the ConfigError or LoadError instead of returning it.
+  void apply_or_throw(Config config);
   /// Watches the config file, and the plugin files the config uses, checking every
   /// `interval`; a change triggers reload(). Replaces a watch already running.
   void watch(std::chrono::milliseconds interval = std::chrono::milliseconds(500));
