@@ -10,6 +10,9 @@
 #ifndef METRICS_BUILD_PLUGIN_DIR
 #define METRICS_BUILD_PLUGIN_DIR ""
 #endif
+#ifndef METRICS_BUILD_LIBRARY_DIR
+#define METRICS_BUILD_LIBRARY_DIR ""
+#endif
 #ifndef METRICS_INSTALL_PLUGIN_DIR
 #define METRICS_INSTALL_PLUGIN_DIR ""
 #endif
@@ -69,18 +72,23 @@ std::vector<SearchDir> module_search_path(const std::vector<std::string>& plugin
     }
   }
   std::error_code ec;
-  if (std::string_view(METRICS_BUILD_PLUGIN_DIR).size() != 0 &&
-      std::filesystem::is_directory(METRICS_BUILD_PLUGIN_DIR, ec))
-    dirs.push_back({METRICS_BUILD_PLUGIN_DIR, "build tree"});
-  // Installed: beside this library (relocatable prefix), then the configured prefix.
+  // Where this library itself lives: the build tree's plugin folder is searched only by
+  // the uninstalled library, the installed folder beside it only by an installed one.
   boost::dll::fs::error_code bec;
   auto self = boost::dll::this_line_location(bec);
-  if (!bec) {
-    std::filesystem::path beside =
-        std::filesystem::path(self.parent_path().string()) / "metrics" / "plugins";
+  std::filesystem::path self_dir =
+      bec ? std::filesystem::path() : std::filesystem::path(self.parent_path().string());
+  if (!self_dir.empty()) self_dir = std::filesystem::weakly_canonical(self_dir, ec);
+  const bool in_build_tree = !self_dir.empty() &&
+                             std::string_view(METRICS_BUILD_LIBRARY_DIR).size() != 0 &&
+                             std::filesystem::equivalent(self_dir, METRICS_BUILD_LIBRARY_DIR, ec);
+  if (in_build_tree && std::filesystem::is_directory(METRICS_BUILD_PLUGIN_DIR, ec))
+    dirs.push_back({METRICS_BUILD_PLUGIN_DIR, "build tree"});
+  if (!in_build_tree && !self_dir.empty()) {
+    std::filesystem::path beside = self_dir / "metrics" / "plugins";
     if (std::filesystem::is_directory(beside, ec)) dirs.push_back({beside, "installed"});
   }
-  if (std::string_view(METRICS_INSTALL_PLUGIN_DIR).size() != 0) {
+  if (!in_build_tree && std::string_view(METRICS_INSTALL_PLUGIN_DIR).size() != 0) {
     std::filesystem::path installed(METRICS_INSTALL_PLUGIN_DIR);
     bool seen = std::any_of(dirs.begin(), dirs.end(), [&](const SearchDir& d) {
       return std::filesystem::equivalent(d.path, installed, ec);
