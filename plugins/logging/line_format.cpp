@@ -1,7 +1,6 @@
 #include "line_format.hpp"
 
 #include <charconv>
-#include <cstdio>
 
 namespace metrics::logging {
 
@@ -15,38 +14,7 @@ void append_number(std::string& out, double v) {
   out.append(buffer, r.ptr);
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char esc[8];
-          std::snprintf(esc, sizeof(esc), "\\u%04x",
-                        static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += esc;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-}
+using metrics::sdk::append_json_string;
 
 const char* verb(Kind k) {
   switch (k) {
