@@ -10,12 +10,15 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstdlib>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 using namespace statsd_test;
 
@@ -171,12 +174,32 @@ void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
   IncrSample s;
   const metrics_backend_vtable_t* vt = f.klass->vtable;
   void* instance = f.instance->raw();
+  // A watcher samples the receiver's count every 10 ms; the best 200 ms window is the
+  // rate when no other process took the cores (the machine is shared).
+  std::atomic<bool> watching{true};
+  std::vector<uint64_t> samples;
+  std::thread watcher([&] {
+    while (watching.load()) {
+      samples.push_back(f.receiver->lines());
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  });
   auto start = std::chrono::steady_clock::now();
   int64_t n = 0;
   for (auto _ : state) {
     for (int i = 0; i < 1000; ++i) vt->emit(instance, &s.raw);
     n += 1000;
   }
+  const double run_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const uint64_t during_run = f.receiver->lines() - (samples.empty() ? 0 : samples.front());
+  watching = false;
+  watcher.join();
+  state.counters["run_avg_per_s"] = static_cast<double>(during_run) / run_seconds;
+  double best_window = 0;
+  for (size_t i = 20; i < samples.size(); ++i)
+    best_window = std::max(best_window, static_cast<double>(samples[i] - samples[i - 20]) / 0.2);
+  state.counters["best_200ms_per_s"] = best_window;
   f.instance->flush(10000);
   uint64_t got = 0;
   for (int i = 0; i < 200; ++i) {
@@ -184,22 +207,141 @@ void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
     if (got + static_cast<uint64_t>(dropped(f)) >= static_cast<uint64_t>(n)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   state.counters["emitted"] = static_cast<double>(n);
   state.counters["delivered"] = static_cast<double>(got);
-  state.counters["delivered_per_s"] = static_cast<double>(got) / seconds;
   state.counters["dropped_counted"] = static_cast<double>(dropped(f));
   state.SetItemsProcessed(n);
 }
 
+// A caller offering a fixed rate (the argument, lines per second) for 3 s: how much of it
+// reaches the receiver, and what was dropped (counted by cause, or lost in the kernel).
+void BM_DogStatsd_Delivered_Paced(benchmark::State& state) {
+  release("paced");
+  Fixture& f =
+      fixture("paced", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  IncrSample s;
+  const metrics_backend_vtable_t* vt = f.klass->vtable;
+  void* instance = f.instance->raw();
+  const double rate = static_cast<double>(state.range(0));
+  int64_t n = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    const auto end = start + std::chrono::seconds(3);
+    for (auto now = start; now < end; now = std::chrono::steady_clock::now()) {
+      const double due = std::chrono::duration<double>(now - start).count() * rate;
+      if (n >= static_cast<int64_t>(due)) {  // ahead of the schedule: give the cores away
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+        continue;
+      }
+      while (n < static_cast<int64_t>(due)) {
+        for (int i = 0; i < 100; ++i) vt->emit(instance, &s.raw);
+        n += 100;
+      }
+    }
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  f.instance->flush(10000);
+  uint64_t got = 0;
+  for (int i = 0; i < 100; ++i) {
+    got = f.receiver->lines();
+    if (got >= static_cast<uint64_t>(n)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  state.counters["offered_per_s"] = static_cast<double>(n) / seconds;
+  state.counters["delivered_per_s"] = static_cast<double>(got) / seconds;
+  state.counters["delivered_fraction"] = static_cast<double>(got) / static_cast<double>(n);
+  state.counters["dropped_counted"] = static_cast<double>(dropped(f));
+}
+
+// Load-resistant figures for a shared machine: time many short bursts of 1000 calls and
+// keep the fastest (a burst that no other process interrupted). With two threads, both
+// start each burst together (a spin barrier) and the round takes as long as the slower
+// of the two; the fastest round gives the two threads' combined rate when both ran at
+// once, so `scaling` = one thread's fastest burst / the fastest two-thread round * 2.
+double fastest_round_ns(Fixture& f, int threads, int rounds) {
+  constexpr int kBurst = 1000;
+  std::atomic<int> arrived{0};
+  std::atomic<int> generation{0};
+  std::vector<std::vector<int64_t>> times(threads, std::vector<int64_t>(rounds));
+  auto worker = [&](int me) {
+    IncrSample s;
+    const metrics_backend_vtable_t* vt = f.klass->vtable;
+    void* instance = f.instance->raw();
+    for (int r = 0; r < rounds; ++r) {
+      // Barrier: the last to arrive opens the next generation.
+      int gen = generation.load(std::memory_order_acquire);
+      if (arrived.fetch_add(1, std::memory_order_acq_rel) == threads - 1) {
+        arrived.store(0, std::memory_order_relaxed);
+        generation.fetch_add(1, std::memory_order_release);
+      } else {
+        while (generation.load(std::memory_order_acquire) == gen) {
+        }
+      }
+      auto start = std::chrono::steady_clock::now();
+      for (int i = 0; i < kBurst; ++i) benchmark::DoNotOptimize(vt->emit(instance, &s.raw));
+      times[me][r] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start)
+                         .count();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (auto& t : pool) t.join();
+  int64_t best = INT64_MAX;
+  for (int r = 0; r < rounds; ++r) {
+    int64_t slowest = 0;
+    for (int t = 0; t < threads; ++t) slowest = std::max(slowest, times[t][r]);
+    best = std::min(best, slowest);
+  }
+  return static_cast<double>(best) / kBurst;  // ns per call, per thread
+}
+
+void bursts(benchmark::State& state, const std::string& key, const std::string& module,
+            const std::string& klass, OptionMap options) {
+  Fixture& f = fixture(key, module, klass, std::move(options));
+  double one = 0, two = 0;
+  for (auto _ : state) {
+    one = fastest_round_ns(f, 1, 3000);
+    two = fastest_round_ns(f, 2, 3000);
+  }
+  state.counters["ns_per_call_1t"] = one;
+  state.counters["ns_per_call_2t"] = two;
+  state.counters["scaling"] = 2.0 * one / two;
+}
+
+void BM_Bursts_DogStatsd_Aggregated(benchmark::State& state) {
+  bursts(state, "agg", "metrics.dogstatsd", "DogStatsdMetricsBackend", {{"telemetry", false}});
+}
+void BM_Bursts_DogStatsd_NoAggregation(benchmark::State& state) {
+  bursts(state, "noagg", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+         {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+}
+void BM_Bursts_Statsd_Graphite(benchmark::State& state) {
+  bursts(state, "statsd", "metrics.statsd", "StatsdMetricsBackend",
+         {{"tag_format", std::string("graphite")}, {"sender_queue_size", int64_t{4096}}});
+}
+
 }  // namespace
 
+BENCHMARK(BM_DogStatsd_Delivered_Paced)
+    ->Arg(5000000)
+    ->Arg(8000000)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Bursts_DogStatsd_Aggregated)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Bursts_DogStatsd_NoAggregation)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Bursts_Statsd_Graphite)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_DogStatsd_Incr2Tags_Aggregated)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_DogStatsd_Incr2Tags_NoAggregation)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_Statsd_Incr2Tags_Graphite)->Threads(1)->Threads(2)->UseRealTime();
 BENCHMARK(BM_DogStatsd_Delivered_NoAggregation)
     ->Arg(1432)
     ->Arg(8192)
+    ->MinTime(3)
     ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
