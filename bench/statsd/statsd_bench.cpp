@@ -149,17 +149,15 @@ void BM_DogStatsd_Incr2Tags_Aggregated(benchmark::State& state) {
 }
 
 void BM_DogStatsd_Incr2Tags_NoAggregation(benchmark::State& state) {
-  Fixture& f =
-      fixture("noagg", "metrics.dogstatsd", "DogStatsdMetricsBackend",
-              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  Fixture& f = fixture("noagg", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+                       {{"telemetry", false}, {"aggregation", false}});
   run_incr(state, f);
   if (state.thread_index() == 0) state.counters["dropped_so_far"] = static_cast<double>(dropped(f));
 }
 
 void BM_Statsd_Incr2Tags_Graphite(benchmark::State& state) {
-  Fixture& f =
-      fixture("statsd", "metrics.statsd", "StatsdMetricsBackend",
-              {{"tag_format", std::string("graphite")}, {"sender_queue_size", int64_t{4096}}});
+  Fixture& f = fixture("statsd", "metrics.statsd", "StatsdMetricsBackend",
+                       {{"tag_format", std::string("graphite")}});
   run_incr(state, f);
 }
 
@@ -168,9 +166,8 @@ void BM_Statsd_Incr2Tags_Graphite(benchmark::State& state) {
 // (emitting, then flushing and receiving the rest).
 void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
   release("delivered");
-  Fixture& f =
-      fixture("delivered", "metrics.dogstatsd", "DogStatsdMetricsBackend",
-              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  Fixture& f = fixture("delivered", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+                       {{"telemetry", false}, {"aggregation", false}});
   IncrSample s;
   const metrics_backend_vtable_t* vt = f.klass->vtable;
   void* instance = f.instance->raw();
@@ -217,9 +214,8 @@ void BM_DogStatsd_Delivered_NoAggregation(benchmark::State& state) {
 // reaches the receiver, and what was dropped (counted by cause, or lost in the kernel).
 void BM_DogStatsd_Delivered_Paced(benchmark::State& state) {
   release("paced");
-  Fixture& f =
-      fixture("paced", "metrics.dogstatsd", "DogStatsdMetricsBackend",
-              {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+  Fixture& f = fixture("paced", "metrics.dogstatsd", "DogStatsdMetricsBackend",
+                       {{"telemetry", false}, {"aggregation", false}});
   IncrSample s;
   const metrics_backend_vtable_t* vt = f.klass->vtable;
   void* instance = f.instance->raw();
@@ -317,11 +313,11 @@ void BM_Bursts_DogStatsd_Aggregated(benchmark::State& state) {
 }
 void BM_Bursts_DogStatsd_NoAggregation(benchmark::State& state) {
   bursts(state, "noagg", "metrics.dogstatsd", "DogStatsdMetricsBackend",
-         {{"telemetry", false}, {"aggregation", false}, {"sender_queue_size", int64_t{4096}}});
+         {{"telemetry", false}, {"aggregation", false}});
 }
 void BM_Bursts_Statsd_Graphite(benchmark::State& state) {
   bursts(state, "statsd", "metrics.statsd", "StatsdMetricsBackend",
-         {{"tag_format", std::string("graphite")}, {"sender_queue_size", int64_t{4096}}});
+         {{"tag_format", std::string("graphite")}});
 }
 
 }  // namespace

@@ -167,7 +167,11 @@ DogStatsdMetricsBackend::DogStatsdMetricsBackend(const sdk::CreateContext& ctx)
                             : Defaults::max_datagram_size_udp;
   p.flush_interval = std::chrono::milliseconds(o.integer("flush_interval_ms", 100));
   p.resolve_interval = std::chrono::milliseconds(o.integer("resolve_interval_ms", 30000));
-  p.sender_queue_size = static_cast<size_t>(o.integer("sender_queue_size", 256));
+  const bool uds = m.endpoint.kind == wire::Endpoint::Kind::uds;
+  const int64_t queue = o.integer("sender_queue_size", 0);
+  p.sender_queue_size = queue != 0 ? static_cast<size_t>(queue)
+                        : uds      ? Defaults::sender_queue_size_uds
+                                   : Defaults::sender_queue_size_udp;
   p.write_timeout = std::chrono::milliseconds(o.integer("write_timeout_ms", 100));
   p.shutdown_timeout = std::chrono::milliseconds(o.integer("shutdown_timeout_ms", 2000));
   p.aggregation = m.aggregation = o.boolean("aggregation", true);

@@ -57,7 +57,7 @@ class StatsdMetricsBackend {
       sdk::int_option("resolve_interval_ms", "30000",
                       "The host name is resolved again this often; 0 resolves it once")
           .range(0, 86400000),
-      sdk::int_option("sender_queue_size", "256",
+      sdk::int_option("sender_queue_size", "2048",
                       "Full datagrams that may wait for the sender; beyond it they are dropped "
                       "and counted as dropped.queue_full")
           .range(2, 1000000),
@@ -76,7 +76,8 @@ class StatsdMetricsBackend {
     p.max_datagram_size = static_cast<size_t>(o.integer("max_datagram_size", 1432));
     p.flush_interval = std::chrono::milliseconds(o.integer("flush_interval_ms", 100));
     p.resolve_interval = std::chrono::milliseconds(o.integer("resolve_interval_ms", 30000));
-    p.sender_queue_size = static_cast<size_t>(o.integer("sender_queue_size", 256));
+    p.sender_queue_size =
+        static_cast<size_t>(o.integer("sender_queue_size", Defaults::sender_queue_size_udp));
     p.shutdown_timeout = std::chrono::milliseconds(o.integer("shutdown_timeout_ms", 2000));
     wire::validate(p);
     pipeline_ = std::make_unique<wire::Pipeline>(p, wire::make_transport(p), ctx.host);

@@ -2,17 +2,22 @@
 
 namespace metrics::wire {
 
-BufferPool::BufferPool(size_t count, size_t capacity) : capacity_(capacity) {
-  all_.reserve(count);
-  free_.reserve(count);
-  for (size_t i = 0; i < count; ++i) {
-    all_.push_back(std::make_unique<Buffer>(capacity));
-    free_.push_back(all_.back().get());
-  }
+BufferPool::BufferPool(size_t count, size_t capacity) : count_(count), capacity_(capacity) {
+  all_.reserve(count + 64);
+  free_.reserve(count + 64);
 }
 
 Buffer* BufferPool::take_free() noexcept {
-  if (free_.empty()) return nullptr;
+  if (free_.empty()) {
+    if (made_ >= count_) return nullptr;
+    try {  // grows once per buffer, up to count_: not on the steady-state path
+      all_.push_back(std::make_unique<Buffer>(capacity_));
+    } catch (...) {
+      return nullptr;
+    }
+    ++made_;
+    return all_.back().get();
+  }
   Buffer* b = free_.back();
   free_.pop_back();
   return b;
@@ -32,7 +37,7 @@ Buffer* BufferPool::pop_ready() noexcept {
 
 Buffer* BufferPool::make_extra() {
   all_.push_back(std::make_unique<Buffer>(capacity_));
-  free_.reserve(all_.size());
+  free_.reserve(count_ + all_.size());
   return all_.back().get();
 }
 

@@ -50,13 +50,13 @@ PackResult pack(Buffer& b, F&& fn) noexcept {
   return PackResult::ok;
 }
 
-/// A fixed set of buffers: free ones, and full ones waiting for the sender (FIFO). Not
-/// synchronised; the pipeline guards it with its mutex.
+/// At most `count` buffers, made when first needed: free ones, and full ones waiting for
+/// the sender (FIFO). Not synchronised; the pipeline guards it with its mutex.
 class BufferPool {
  public:
   BufferPool(size_t count, size_t capacity);
 
-  Buffer* take_free() noexcept;  // nullptr when none is free
+  Buffer* take_free() noexcept;  // nullptr when all `count` exist and none is free
   void give_back(Buffer* b) noexcept;
   void push_ready(Buffer* b) { ready_.push_back(b); }
   bool has_ready() const noexcept { return !ready_.empty(); }
@@ -70,6 +70,8 @@ class BufferPool {
   std::vector<std::unique_ptr<Buffer>> all_;
   std::vector<Buffer*> free_;
   std::deque<Buffer*> ready_;
+  size_t count_;
+  size_t made_ = 0;
   size_t capacity_;
 };
 

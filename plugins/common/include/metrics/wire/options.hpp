@@ -22,8 +22,10 @@ struct Defaults {
   static constexpr size_t max_datagram_size = 65507;
   static constexpr std::chrono::milliseconds flush_interval{100};
   static constexpr std::chrono::milliseconds resolve_interval{30000};
-  /// Full buffers waiting for the sender; beyond that a full buffer is dropped and counted.
-  static constexpr size_t sender_queue_size = 256;
+  /// Full buffers that may wait for the sender (datadog-go's buffer pool sizes); beyond
+  /// that a full buffer is dropped and counted. Buffers are made when first needed.
+  static constexpr size_t sender_queue_size_udp = 2048;
+  static constexpr size_t sender_queue_size_uds = 512;
   static constexpr std::chrono::milliseconds write_timeout{100};
   static constexpr std::chrono::milliseconds reconnect_interval{1000};
   static constexpr std::chrono::milliseconds shutdown_timeout{2000};
@@ -52,7 +54,7 @@ struct PipelineOptions {
   size_t max_datagram_size = Defaults::max_datagram_size_udp;
   std::chrono::milliseconds flush_interval = Defaults::flush_interval;
   std::chrono::milliseconds resolve_interval = Defaults::resolve_interval;  // 0: never again
-  size_t sender_queue_size = Defaults::sender_queue_size;
+  size_t sender_queue_size = Defaults::sender_queue_size_udp;
   std::chrono::milliseconds write_timeout = Defaults::write_timeout;
   std::chrono::milliseconds shutdown_timeout = Defaults::shutdown_timeout;
   bool aggregation = false;

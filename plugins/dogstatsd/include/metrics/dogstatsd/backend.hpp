@@ -56,10 +56,11 @@ class DogStatsdMetricsBackend {
       sdk::int_option("resolve_interval_ms", "30000",
                       "The host name is resolved again this often; 0 resolves it once")
           .range(0, 86400000),
-      sdk::int_option("sender_queue_size", "256",
-                      "Full datagrams that may wait for the sender; beyond it they are dropped "
-                      "and counted as dropped.queue_full")
-          .range(2, 1000000),
+      sdk::int_option("sender_queue_size", "0",
+                      "Full datagrams that may wait for the sender (0 = 2048 on UDP, 512 on a "
+                      "Unix socket); beyond it they are dropped and counted as "
+                      "dropped.queue_full")
+          .range(0, 1000000),
       sdk::int_option("write_timeout_ms", "100",
                       "How long the sender waits on a full socket before dropping a datagram")
           .range(1, 60000),
