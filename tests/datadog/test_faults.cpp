@@ -297,10 +297,13 @@ TEST_CASE(
   }
   const int64_t rss_growth_kb = rss_kb() - rss_after_warmup;
   CHECK(max_queued <= 5000);
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   // 25 more rounds of 4,000 series (some 7 MB of encoded JSON) left memory where it was.
+  // (Not under sanitizers: their quarantine of freed memory makes RSS grow on its own.)
   CHECK(rss_growth_kb < 3 * 1024);
-  const int64_t dropped = host.counter("dropped.buffer_full");
-  CHECK(dropped >= int64_t{kRounds} * kPerRound - 5000);
+#else
+  (void)rss_growth_kb;
+#endif
   CHECK(host.lines_containing("buffer full") >= 1);
   check_no_key_in_logs(host);
 
@@ -315,6 +318,7 @@ TEST_CASE(
       rounds_seen.insert(std::stoi(metric.substr(1, metric.find('.') - 1)));
       ++delivered;
     }
+  const int64_t dropped = host.counter("dropped.buffer_full");
   CHECK(delivered == 5000);
   CHECK(delivered + static_cast<size_t>(dropped) == size_t{kRounds} * kPerRound);
   REQUIRE_FALSE(rounds_seen.empty());
