@@ -198,6 +198,12 @@ TEST_CASE("a DogStatsD event carries lengths, fields and tags", "[dogstatsd][for
     CHECK(encode([&](Writer& w) { append_dogstatsd_event(w, e); }) ==
           "_e{6,12}:Deploy|line1\\nline2");
   }
+  SECTION("a title and text are read by length, so a | in them stays") {
+    e.title = "a|b";
+    e.text = "c|d";
+    e.tag_count = 0;
+    CHECK(encode([&](Writer& w) { append_dogstatsd_event(w, e); }) == "_e{3,3}:a|b|c|d");
+  }
   SECTION("every field, in the protocol's order") {
     e.timestamp_unix_s = 1700000000;
     e.hostname = "h1";

@@ -14,7 +14,6 @@ constexpr CharMap kInflux(":|@#\n\r,=");
 constexpr CharMap kDogName(":|@#\n\r");
 constexpr CharMap kDogTagKey(":|@#,\n\r");
 constexpr CharMap kDogTagValue("|,\n\r");
-constexpr CharMap kEventField("|\r");
 
 void put_rate(Writer& w, double rate) noexcept {
   if (rate < 1.0 && rate > 0.0) {
@@ -236,16 +235,18 @@ size_t escaped_size(std::string_view s) noexcept {
   return n;
 }
 
+// Title and text are read by length, so any byte may stand in them; only a newline is
+// written as the two characters "\n", as datadog-go does.
 void put_escaped(Writer& w, std::string_view s) noexcept {
   size_t start = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '\n') {
-      w.put_mapped(s.substr(start, i - start), kEventField.data());
+      w.put(s.substr(start, i - start));
       w.put("\\n");
       start = i + 1;
     }
   }
-  w.put_mapped(s.substr(start), kEventField.data());
+  w.put(s.substr(start));
 }
 
 void put_field(Writer& w, std::string_view prefix, std::string_view value) noexcept {
