@@ -368,3 +368,25 @@ TEST_CASE("under overload what does not fit is dropped and counted, never queued
   CHECK(queue_full > 0);
   CHECK(static_cast<int64_t>(received) + queue_full + writer == n);
 }
+
+TEST_CASE("shutting down in front of an agent that does not read ends near the shutdown deadline",
+          "[dogstatsd][uds][faults]") {
+  TempDir dir;
+  UdsReceiver rx((dir.path() / "dsd.socket").string());
+  auto b =
+      std::make_unique<Instance>(dog_class(), OptionMap{{"socket_path", rx.path()},
+                                                        {"telemetry", false},
+                                                        {"aggregation", false},
+                                                        {"max_datagram_size", int64_t{1024}},
+                                                        {"write_timeout_ms", int64_t{100}},
+                                                        {"shutdown_timeout_ms", int64_t{300}}});
+  for (int i = 0; i < 200000; ++i) b->emit({.name = "stuck"});
+  RecordingHost& host = b->host();
+  auto start = std::chrono::steady_clock::now();
+  b->destroy();
+  auto spent = std::chrono::steady_clock::now() - start;
+  CHECK(spent < 2s);  // the deadline plus at most one write timeout per batch
+  const int64_t dropped = host.count("dropped.shutdown") + host.count("dropped.writer") +
+                          host.count("dropped.queue_full");
+  CHECK(dropped > 0);
+}

@@ -178,6 +178,15 @@ void UdpTransport::send(std::span<Buffer* const> batch, SendReport& report) noex
     report.last_errno = err;
     report.last_error = "sending to udp://" + format(s.current) + " failed: " + std::strerror(err);
     ++i;
+    if (err == EAGAIN || err == EWOULDBLOCK) {
+      // The write timeout passed: drop the rest of the batch at once, so a batch costs at
+      // most one timeout.
+      for (; i < n; ++i) {
+        ++report.packets_failed;
+        report.bytes_failed += batch[i]->size;
+        report.metrics_failed += batch[i]->metrics;
+      }
+    }
   }
 }
 

@@ -73,6 +73,7 @@ UdsTransport::~UdsTransport() = default;
 
 void UdsTransport::send(std::span<Buffer* const> batch, SendReport& report) noexcept {
   State& s = *s_;
+  bool timed_out = false;
   for (Buffer* b : batch) {
     auto fail = [&](int err, std::string message) {
       ++report.packets_failed;
@@ -81,6 +82,14 @@ void UdsTransport::send(std::span<Buffer* const> batch, SendReport& report) noex
       report.last_errno = err;
       report.last_error = std::move(message);
     };
+    if (timed_out) {
+      // The agent did not take one datagram within the write timeout: the rest of this
+      // batch is dropped at once, so a batch costs at most one timeout.
+      ++report.packets_failed;
+      report.bytes_failed += b->size;
+      report.metrics_failed += b->metrics;
+      continue;
+    }
     if (s.fd < 0) {
       std::string error;
       if (!s.connect(error)) {
@@ -98,6 +107,7 @@ void UdsTransport::send(std::span<Buffer* const> batch, SendReport& report) noex
       int err = errno;
       if (err == EINTR) continue;
       fail(err, "sending to unix://" + s.path + " failed: " + std::strerror(err));
+      if (err == EAGAIN || err == EWOULDBLOCK) timed_out = true;
       if (err != EAGAIN && err != EWOULDBLOCK && err != ENOBUFS && err != EMSGSIZE) {
         // The agent went away (socket removed, refused, reset): connect again later.
         s.close();
