@@ -4,6 +4,8 @@
 
 #include <metrics/metrics.hpp>
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -197,4 +199,18 @@ TEST_CASE("four threads emitting while the config flips 1000 times lose no count
   CHECK(metrics::test::g_counted.load() == emitted.load());
   CHECK(emitted.load() > 0);
   CHECK(c.telemetry().get("reloads.swapped") == 1000);
+}
+
+TEST_CASE("a module no backend uses any more is unloaded after the swap", "[swap]") {
+  const std::string file = std::string(METRICS_TEST_FIXTURE_PLUGIN_DIR) + "/test.cplugin.so";
+  auto loaded = [&] {
+    void* h = ::dlopen(file.c_str(), RTLD_NOW | RTLD_NOLOAD);
+    if (h != nullptr) ::dlclose(h);  // NOLOAD took a reference; give it back
+    return h != nullptr;
+  };
+  REQUIRE_FALSE(loaded());
+  metrics::Client c(metrics::Config::from_string(config_for("test.cplugin.CBackend"), "c.toml"));
+  CHECK(loaded());
+  REQUIRE(c.apply(recording_config("other")));
+  CHECK_FALSE(loaded());
 }
