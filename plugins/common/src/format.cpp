@@ -280,15 +280,19 @@ void append_dogstatsd_event(Writer& w, const DogStatsdEvent& e) noexcept {
 
 std::string encode_constant_tags(std::span<const std::pair<std::string, std::string>> tags) {
   std::string out;
-  for (const auto& [k, v] : tags) {
+  for (const auto& tag : tags) {
+    const std::string& k = tag.first;   // not a structured binding: older clang cannot
+    const std::string& v = tag.second;  // capture those in a lambda
     if (!out.empty()) out += ',';
-    out += encode([&](Writer& w) {
-      w.put_mapped(k, kDogTagKey.data());
-      if (!v.empty()) {
-        w.put(':');
-        w.put_mapped(v, kDogTagValue.data());
-      }
-    });
+    out += encode(
+        [&](Writer& w) {
+          w.put_mapped(k, kDogTagKey.data());
+          if (!v.empty()) {
+            w.put(':');
+            w.put_mapped(v, kDogTagValue.data());
+          }
+        },
+        k.size() + v.size() + 1);
   }
   return out;
 }
