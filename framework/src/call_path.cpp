@@ -64,34 +64,45 @@ struct TagScratch {
 
 enum class TagVerdict { ok, dropped_bad_tag };
 
+// Sentry's bad-tag rule for one tag: true to keep going (the tag was added, or stripped in
+// lenient mode), false when strict mode drops the metric.
+inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
+                        std::string_view value, std::string_view& bad_key) noexcept {
+  if (is_bad_tag_key(key, c.allowed_bad_tags)) [[unlikely]] {
+    bad_key = key;
+    return !c.disallow_bad_tags;
+  }
+  out.put(key, value);
+  return true;
+}
+
+// The thread's ScopedTags frames, outermost first. Out of line: most calls have none.
+[[gnu::noinline]] bool merge_scoped(const Config& c, const ScopeFrame* innermost, TagScratch& out,
+                                    std::string_view& bad_key) noexcept {
+  const ScopeFrame* frames[32];
+  size_t depth = 0;
+  for (const ScopeFrame* f = innermost; f != nullptr && depth < 32; f = f->outer)
+    frames[depth++] = f;
+  while (depth-- > 0)
+    for (const auto& [k, v] : frames[depth]->tags)
+      if (!add_checked(c, out, k, v, bad_key)) return false;
+  return true;
+}
+
 // Merges base, scoped and call tags (later wins, first position kept, as a Python dict
 // update does) and applies the bad-tag rule.
-inline TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost, TagList call,
-                             TagScratch& out, std::string_view& bad_key) noexcept {
+[[gnu::always_inline]] inline TagVerdict merge_tags(const Pipeline& p, const ScopeFrame* innermost,
+                                                    TagList call, TagScratch& out,
+                                                    std::string_view& bad_key) noexcept {
   const Config& c = p.config;
   const size_t base = std::min(p.base_views.size(), TagScratch::kMaxTags);
   if (base != 0) std::memcpy(out.tags, p.base_views.data(), base * sizeof(metrics_tag_t));
   out.count = base;
-
-  auto add = [&](std::string_view key, std::string_view value) noexcept {
-    if (is_bad_tag_key(key, c.allowed_bad_tags)) {
-      bad_key = key;
-      return !c.disallow_bad_tags;  // lenient: skip the tag; strict: drop the metric
-    }
-    out.put(key, value);
-    return true;
-  };
-  if (innermost != nullptr) {
-    const ScopeFrame* frames[32];
-    size_t depth = 0;
-    for (const ScopeFrame* f = innermost; f != nullptr && depth < 32; f = f->outer)
-      frames[depth++] = f;
-    while (depth-- > 0)
-      for (const auto& [k, v] : frames[depth]->tags)
-        if (!add(k, v)) return TagVerdict::dropped_bad_tag;
-  }
+  if (innermost != nullptr && !merge_scoped(c, innermost, out, bad_key)) [[unlikely]]
+    return TagVerdict::dropped_bad_tag;
   for (const Tag& t : call)
-    if (!add(t.key, out.text_of(t.value))) return TagVerdict::dropped_bad_tag;
+    if (!add_checked(c, out, t.key, out.text_of(t.value), bad_key)) [[unlikely]]
+      return TagVerdict::dropped_bad_tag;
   return TagVerdict::ok;
 }
 
