@@ -121,13 +121,16 @@ HttpsServer::HttpsServer(Script script, Cert cert, uint16_t port)
   auto* params = new Poco::Net::HTTPServerParams;
   params->setMaxThreads(4);
   params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(1, 0));
   impl_->server =
       std::make_unique<Poco::Net::HTTPServer>(new Factory(*impl_), *impl_->pool, socket, params);
   impl_->server->start();
 }
 
 HttpsServer::~HttpsServer() {
-  impl_->server->stopAll(true);
+  // Connections are let finish (a keep-alive one ends within its timeout) rather than
+  // aborted from this thread while a worker writes to them.
+  impl_->server->stopAll(false);
 }
 
 std::string HttpsServer::url() const {
