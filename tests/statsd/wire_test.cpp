@@ -296,6 +296,45 @@ TEST_CASE("the aggregator sums counters, keeps the last gauge and unique set mem
   }
 }
 
+TEST_CASE("aggregated contexts outlive a flush while in use and are forgotten when idle",
+          "[dogstatsd][aggregator]") {
+  Aggregator agg(2);
+  int made = 0;
+  auto add = [&](MetricType t, const std::string& key, double v) {
+    agg.add(t, hash_bytes(key.data(), key.size(), static_cast<uint64_t>(t)), v, {}, [&] {
+      ++made;
+      return ContextLines{key, ""};
+    });
+  };
+  auto flush = [&] {
+    std::map<std::string, double> sent;
+    agg.flush([&](const AggregatedMetric& m) { sent[m.lines->head] = m.value; });
+    return sent;
+  };
+  add(MetricType::count, "steady", 1);
+  add(MetricType::gauge, "level", 5);
+  CHECK(flush() == std::map<std::string, double>{{"steady", 1}, {"level", 5}});
+  SECTION("a context in steady use is made once") {
+    for (int i = 0; i < 30; ++i) {
+      add(MetricType::count, "steady", 2);
+      CHECK(flush() == std::map<std::string, double>{{"steady", 2}});
+    }
+    CHECK(made == 2);
+    CHECK(agg.contexts() == 1);  // "level" was idle for more than the limit
+  }
+  SECTION("a gauge not updated since the last flush is not sent again") {
+    CHECK(flush().empty());
+    add(MetricType::gauge, "level", 6);
+    CHECK(flush() == std::map<std::string, double>{{"level", 6}});
+  }
+  SECTION("contexts idle for more than the limit are forgotten") {
+    for (uint32_t i = 0; i <= Defaults::context_idle_flushes; ++i) flush();
+    CHECK(agg.contexts() == 0);
+    add(MetricType::count, "steady", 1);
+    CHECK(made == 3);
+  }
+}
+
 TEST_CASE("the aggregator merges what several threads added to one context",
           "[dogstatsd][aggregator]", ) {
   Aggregator agg(8);

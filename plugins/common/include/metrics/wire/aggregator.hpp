@@ -1,10 +1,13 @@
 // Client-side aggregation, as datadog-go's aggregator: per context (type, name, tags)
 // counters are summed, gauges keep the last value, sets keep unique members. Sharded by
 // calling thread so that threads do not meet on one lock; shards are merged at flush.
+// Contexts outlive a flush (only those updated since are sent) until they have been idle
+// for Defaults::context_idle_flushes flushes, so steady traffic does not allocate.
 #pragma once
 
 #include <metrics/wire/buffer.hpp>
 #include <metrics/wire/format.hpp>
+#include <metrics/wire/options.hpp>
 
 #include <array>
 #include <atomic>
@@ -120,6 +123,7 @@ class Aggregator {
     Entry* e = s.find(hash);
     if (e == nullptr) [[unlikely]]
       e = &s.insert(type, hash, make_lines());
+    e->touched = true;
     switch (type) {
       case MetricType::count:
         e->value += value;
@@ -141,24 +145,31 @@ class Aggregator {
   /// Adds the number of calls aggregated so far, per MetricType, to `out`.
   void read_counts(std::array<uint64_t, 6>& out) const noexcept;
 
-  /// Takes everything aggregated so far, merges the shards and calls `out` once per context.
+  /// Takes everything aggregated since the last flush, merges the shards and calls `out`
+  /// once per context updated since then. Forgets contexts idle for too long. Called from
+  /// one thread at a time (the sender's).
   void flush(const std::function<void(const AggregatedMetric&)>& out);
+
+  /// Contexts held now, all shards together.
+  size_t contexts() const noexcept;
 
  private:
   struct Entry {
     uint64_t hash = 0;
     MetricType type = MetricType::count;
-    ContextLines lines;
+    ContextLines lines;  // set once at insert, read by the flushing thread without the lock
     double value = 0;
     uint64_t seq = 0;
     std::unique_ptr<std::unordered_set<std::string>> members;
+    bool touched = false;  // updated since the last flush
+    uint32_t idle = 0;     // flushes since the last update
   };
   struct alignas(64) Shard {
     SpinLock lock;
     std::vector<uint32_t> slots;  // entry index + 1; 0 = empty. Size: a power of two.
     std::vector<uint64_t> slot_hash;
-    std::vector<Entry> entries;
-    std::array<RelaxedCounter, 6> by_type;  // calls, per MetricType
+    std::vector<std::unique_ptr<Entry>> entries;  // stable addresses
+    std::array<RelaxedCounter, 6> by_type;        // calls, per MetricType
 
     Entry* find(uint64_t hash) noexcept {
       if (slots.empty()) return nullptr;
@@ -166,17 +177,26 @@ class Aggregator {
       for (size_t i = hash & mask;; i = (i + 1) & mask) {
         uint32_t s = slots[i];
         if (s == 0) return nullptr;
-        if (slot_hash[i] == hash) return &entries[s - 1];
+        if (slot_hash[i] == hash) return entries[s - 1].get();
       }
     }
     Entry& insert(MetricType type, uint64_t hash, ContextLines lines);
     void place(uint32_t index, uint64_t hash) noexcept;
+    void rebuild_slots();
   };
 
   Shard& shard() noexcept { return shards_[thread_index() & mask_]; }
 
   std::unique_ptr<Shard[]> shards_;
   size_t mask_;
+  // The flushing thread's own.
+  struct Taken {
+    Entry* entry;
+    double value;
+    uint64_t seq;
+    std::unique_ptr<std::unordered_set<std::string>> members;
+  };
+  std::vector<Taken> taken_;
   std::atomic<uint64_t> seq_{1};
 };
 

@@ -30,6 +30,9 @@ struct Defaults {
   static constexpr std::chrono::milliseconds reconnect_interval{1000};
   static constexpr std::chrono::milliseconds shutdown_timeout{2000};
   static constexpr std::chrono::milliseconds telemetry_interval{10000};
+  /// An aggregated context not updated for this many flushes is forgotten (its strings
+  /// freed); a context in steady use is kept, so its calls allocate nothing.
+  static constexpr uint32_t context_idle_flushes = 10;
 };
 
 /// Where datagrams go.
