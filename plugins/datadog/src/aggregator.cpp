@@ -19,9 +19,11 @@ struct Slot {
 
 uint64_t series_hash(const Sample& s) noexcept {
   uint64_t h = hash_bytes(s.name(), 0x51ed27a1u + static_cast<uint64_t>(s.kind()));
-  if (!s.instance().empty()) h ^= hash_mix(hash_bytes(s.instance(), 0x1a57a4ceu));
-  uint64_t tag_sum = 0;  // a sum, so the order of tags does not matter
-  for (auto t : s.tags()) tag_sum += hash_mix(hash_bytes(t.value, hash_bytes(t.key, 0x7a65u)));
+  if (!s.instance().empty()) h = hash_bytes(s.instance(), h);
+  // A sum, so that the order of tags does not matter; each term is already multiplied
+  // through, and the final mix spreads the total.
+  uint64_t tag_sum = 0;
+  for (auto t : s.tags()) tag_sum += hash_bytes(t.value, hash_bytes(t.key, 0x7a65u));
   return hash_mix(h + tag_sum);
 }
 
