@@ -110,6 +110,21 @@ std::vector<std::string> sorted_tags(const Poco::JSON::Object::Ptr& s) {
   return v;
 }
 
+// Runs `metricsctl check <file>` and returns its output (stdout and stderr); rc = exit code.
+std::string metricsctl_check(const std::string& file, int& rc) {
+  const std::string metricsctl =
+      std::string(METRICS_TEST_BINARY_DIR) + "/tools/metricsctl/metricsctl";
+  if (!std::ifstream(metricsctl).good()) FAIL("metricsctl is not built at " << metricsctl);
+  std::string output;
+  FILE* p = ::popen((metricsctl + " check '" + file + "' 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) output.append(buf, n);
+  rc = ::pclose(p);
+  return output;
+}
+
 }  // namespace
 
 TEST_CASE("a client configured from TOML sends through metrics.datadog.DatadogMetricsBackend",
@@ -212,27 +227,35 @@ TEST_CASE("without a key in the config or DD_API_KEY the client refuses the back
 
 TEST_CASE("metricsctl check shows the datadog backend without ever printing the key",
           "[datadog][integration][client]") {
-  const std::string metricsctl =
-      std::string(METRICS_TEST_BINARY_DIR) + "/tools/metricsctl/metricsctl";
-  if (!std::ifstream(metricsctl).good()) FAIL("metricsctl is not built at " << metricsctl);
   HttpsServer server;
   const std::string path = pki().dir + "/check.toml";
   {
-    // Once with the key written in the file, once from the environment.
+    // The application key written in the file, the API key from the environment.
     std::ofstream f(path);
     f << toml(server.url(), "app_key = \"" + kApiKey + "-app\"\n");
   }
   ::setenv(kKeyVariable, kApiKey.c_str(), 1);
-  std::string output;
-  {
-    FILE* p = ::popen((metricsctl + " check " + path + " 2>&1").c_str(), "r");
-    REQUIRE(p != nullptr);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0) output.append(buf, n);
-    CHECK(::pclose(p) == 0);
-  }
+  int rc = -1;
+  const std::string output = metricsctl_check(path, rc);
   INFO(output);
+  CHECK(rc == 0);
   CHECK_THAT(output, Contains("DatadogMetricsBackend"));
+  CHECK_THAT(output, Contains("option app_key = <secret>"));
+  CHECK(output.find(kApiKey) == std::string::npos);
+}
+
+TEST_CASE("the shipped config/datadog.toml passes metricsctl check with the key from DD_API_KEY",
+          "[datadog][integration][client]") {
+  // check loads and validates, and sends nothing: no Datadog host is contacted.
+  ::setenv("DD_API_KEY", kApiKey.c_str(), 1);
+  int rc = -1;
+  const std::string output =
+      metricsctl_check(std::string(METRICS_TEST_SOURCE_DIR) + "/config/datadog.toml", rc);
+  ::unsetenv("DD_API_KEY");
+  INFO(output);
+  CHECK(rc == 0);
+  CHECK_THAT(output, Contains("metrics.datadog.DatadogMetricsBackend"));
+  CHECK_THAT(output, Contains("option api_key = <secret>"));
+  CHECK_THAT(output, Contains("option compression = \"gzip\""));
   CHECK(output.find(kApiKey) == std::string::npos);
 }
