@@ -3,8 +3,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <ctime>
 #include <map>
+#include <thread>
 
 #include "harness.hpp"
 #include "https_server.hpp"
@@ -252,4 +254,49 @@ TEST_CASE("an event older than the intake takes is not sent and is counted",
   CHECK(e->getValue<std::string>("title") == "recent");
   CHECK(e->getValue<int64_t>("date_happened") == now - 3600);
   CHECK(host.counter("dropped.too_old") == 1);
+}
+
+TEST_CASE("threads emitting while flushes and intervals run deliver every increment once",
+          "[datadog][integration][threads]") {
+  HttpsServer server;
+  RecordingHost host;
+  auto options = test_options(server.url());
+  options["flush_interval_s"] = 0.02;
+  Backend backend(options, host);
+  constexpr int kThreads = 4, kPerThread = 5000;
+  std::atomic<bool> done{false};
+  std::thread flusher([&] {
+    while (!done.load()) backend.flush(50ms);
+  });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&backend, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        backend.counter("shared", 1, {{"k", "v"}});
+        backend.distribution("values", t);
+        if (i % 1000 == 0) backend.event("tick", std::to_string(t));
+      }
+    });
+  for (auto& th : threads) th.join();
+  done = true;
+  flusher.join();
+  REQUIRE(backend.flush(10s) == METRICS_OK);
+  double counted = 0;
+  size_t values = 0, events = 0;
+  for (const auto& r : server.requests()) {
+    if (r.path == "/api/v1/events") {
+      ++events;
+      continue;
+    }
+    for (const auto& s : series_of(r.body)) {
+      if (r.path == "/api/v2/series")
+        counted += s->getArray("points")->getObject(0)->getValue<double>("value");
+      else
+        values += s->getArray("points")->getArray(0)->getArray(1)->size();
+    }
+  }
+  CHECK(counted == kThreads * kPerThread);
+  CHECK(values == size_t{kThreads} * kPerThread);
+  CHECK(events == size_t{kThreads} * (kPerThread / 1000));
+  CHECK(host.counters().count("dropped.buffer_full") == 0);
 }
