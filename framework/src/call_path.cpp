@@ -149,7 +149,9 @@ const char* kind_name(metrics_kind_t kind) noexcept {
                                                      const Backend& backend, std::string_view name,
                                                      int32_t status) noexcept {
   if (status == METRICS_ERR_DROPPED) {
-    telemetry.add("dropped.backend", 1);
+    // The plugin counted the cause itself ("dropped.<cause>"); this counts the emits it
+    // refused, outside the dropped.* family so that summing causes counts each drop once.
+    telemetry.add("backend_refused", 1);
     return;
   }
   telemetry.add("backend_errors", 1);

@@ -77,3 +77,14 @@ TEST_CASE("the SDK exports only the entry symbol and describes classes and optio
   auto client = client_for("test.recording.SchemaBackend", "", "api_key = \"k\"");
   CHECK(client.backend_names() == std::vector<std::string>{"test.recording.SchemaBackend"});
 }
+
+TEST_CASE("a drop the backend reports is counted once by cause, and as refused by the host",
+          "[abi]") {
+  auto client = client_for("test.recording.DroppingBackend");
+  for (int i = 0; i < 4; ++i) client.incr("full");
+  auto t = client.telemetry();
+  CHECK(t.get("dropped.test_full") == 4);
+  CHECK(t.get("backend_refused") == 4);
+  CHECK(t.get("backend_errors") == 0);
+  CHECK(t.emitted == 0);
+}

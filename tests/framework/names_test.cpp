@@ -105,7 +105,7 @@ TEST_CASE("a class the module does not export lists the classes it does", "[name
                       Contains("has no class 'RecordingBackendd'; it exports: "
                                "test.recording.RecordingBackend, test.recording.FailingBackend, "
                                "test.recording.ThrowingBackend, test.recording.SchemaBackend, "
-                               "test.recording.CountingBackend. "
+                               "test.recording.CountingBackend, test.recording.DroppingBackend. "
                                "did you mean 'RecordingBackend'?"));
 }
 

@@ -62,6 +62,18 @@ TEST_CASE("metrics.dogstatsd.DogStatsdMetricsBackend loads from TOML and sends e
                                                         "_e{5,4}:title|text|#a:b,env:prod"});
 }
 
+TEST_CASE("the DogStatsD backend is also reachable as metrics.datadog.DogStatsdMetricsBackend",
+          "[dogstatsd][client]") {
+  UdpReceiver rx;
+  metrics::Client client(config("metrics.datadog.DogStatsdMetricsBackend",
+                                udp_options(rx) + "aggregation = false\ntelemetry = false\n"));
+  CHECK(client.backend_names() ==
+        std::vector<std::string>{"metrics.datadog.DogStatsdMetricsBackend"});
+  client.incr("via.datadog", 1, {.tags = {{"k", "v"}}});
+  REQUIRE(client.flush(5s));
+  CHECK(rx.receive_lines(1) == std::vector<std::string>{"via.datadog:1|c|#k:v"});
+}
+
 TEST_CASE("DogStatsD constant tags may be a list of key:value strings", "[dogstatsd][client]") {
   UdpReceiver rx;
   metrics::Client client(

@@ -12,7 +12,9 @@ struct Telemetry {
   int64_t calls = 0;        ///< metric calls made (sampled out ones included)
   int64_t sampled_out = 0;  ///< calls not sent because of the sample rate
   int64_t emitted = 0;      ///< samples handed to a backend
-  /// Every counter by name: the above, "dropped.<reason>", "backend_errors",
+  /// Every counter by name: the above, "dropped.<reason>" (host and plugin causes, one
+  /// count per drop), "backend_refused" (emits a backend answered METRICS_ERR_DROPPED;
+  /// the backend counts the cause), "backend_errors",
   /// "reloads.*", and whatever plugins counted through the host, under the names they
   /// gave (e.g. "dropped.queue_full").
   std::map<std::string, int64_t> counters;

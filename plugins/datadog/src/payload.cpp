@@ -10,45 +10,6 @@ namespace metrics::datadog {
 
 using metrics::sdk::Kind;
 
-void append_json_string(std::string& out, std::string_view s) {
-  out.push_back('"');
-  append_json_escaped(out, s);
-  out.push_back('"');
-}
-
-void append_json_escaped(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  size_t run = 0;  // start of the current run of characters that need no escape
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 0xf]);
-    }
-  }
-  out.append(s.data() + run, s.size() - run);
-}
-
 void append_json_number(std::string& out, double v) {
   char buf[32];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <metrics/sdk/json.hpp>
+
 #include "aggregator.hpp"
 
 namespace metrics::datadog {
@@ -32,10 +34,9 @@ struct EncodeEnv {
   int64_t interval_s = 10;                                         // for count series
 };
 
-/// Appends `s` as a JSON string literal (quotes included).
-void append_json_string(std::string& out, std::string_view s);
-/// Appends `s` escaped for a JSON string, without the quotes.
-void append_json_escaped(std::string& out, std::string_view s);
+// JSON string escaping is the SDK's (metrics/sdk/json.hpp).
+using metrics::sdk::append_json_escaped;
+using metrics::sdk::append_json_string;
 /// Appends a finite double in its shortest round-trip form.
 void append_json_number(std::string& out, double v);
 

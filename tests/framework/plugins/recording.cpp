@@ -81,6 +81,22 @@ class CountingBackend {
   CountFn count_;
 };
 
+// Refuses every sample as a full buffer would: counts the cause through the host and
+// answers METRICS_ERR_DROPPED.
+class DroppingBackend {
+ public:
+  static constexpr const char* name = "DroppingBackend";
+  static constexpr const char* summary = "Drops everything, counting the cause";
+  explicit DroppingBackend(const metrics::sdk::CreateContext& ctx) : host_(ctx.host) {}
+  int32_t emit(const metrics::sdk::Sample&) {
+    host_.count("dropped.test_full");
+    return METRICS_ERR_DROPPED;
+  }
+
+ private:
+  metrics::sdk::Host host_;
+};
+
 constexpr const char* kModes[] = {"fast", "safe", nullptr};
 
 class SchemaBackend {
@@ -121,4 +137,4 @@ class SchemaBackend {
 }  // namespace
 
 METRICS_MODULE("test.recording", "1.0.0", RecordingBackend, FailingBackend, ThrowingBackend,
-               SchemaBackend, CountingBackend)
+               SchemaBackend, CountingBackend, DroppingBackend)
