@@ -50,22 +50,6 @@ void append_tags(std::string& out, const metrics::sdk::Tags& tags) {
   out += '}';
 }
 
-const char* kind_name(metrics::sdk::Kind kind) {
-  switch (kind) {
-    case metrics::sdk::Kind::counter:
-      return "counter";
-    case metrics::sdk::Kind::gauge:
-      return "gauge";
-    case metrics::sdk::Kind::timing:
-      return "timing";
-    case metrics::sdk::Kind::distribution:
-      return "distribution";
-    case metrics::sdk::Kind::set:
-      return "set";
-  }
-  return "unknown";
-}
-
 class JsonLinesBackend {
  public:
   static constexpr const char* name = "JsonLinesBackend";
@@ -97,7 +81,7 @@ class JsonLinesBackend {
   // Called from many threads at once: the line is built outside the lock.
   void emit(const metrics::sdk::Sample& s) {
     std::string line = "{\"kind\":\"";
-    line += kind_name(s.kind());
+    line += metrics::sdk::name_of(s.kind());
     line += "\",\"name\":";
     append_json_string(line, s.name());
     if (s.kind() == metrics::sdk::Kind::set) {

@@ -3,6 +3,8 @@
 #include "client_core.hpp"
 #include "log.hpp"
 
+#include <metrics/sdk/views.hpp>
+
 #include <cstring>
 
 namespace metrics::detail {
@@ -104,22 +106,6 @@ inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
     if (!add_checked(c, out, t.key, out.text_of(t.value), bad_key)) [[unlikely]]
       return TagVerdict::dropped_bad_tag;
   return TagVerdict::ok;
-}
-
-const char* kind_name(metrics_kind_t kind) noexcept {
-  switch (kind) {
-    case METRICS_KIND_COUNTER:
-      return "counter";
-    case METRICS_KIND_GAUGE:
-      return "gauge";
-    case METRICS_KIND_TIMING:
-      return "timing";
-    case METRICS_KIND_DISTRIBUTION:
-      return "distribution";
-    case METRICS_KIND_SET:
-      return "set";
-  }
-  return "unknown";
 }
 
 [[gnu::cold, gnu::noinline]] void report_bad_tag(TelemetryStore& telemetry, std::string_view name,
@@ -259,7 +245,8 @@ void ClientCore::deliver(ThreadRecord* record, HotCounters& counters, metrics_ki
   if (!options.skip_internal && p.internal_hook.fn != nullptr) [[unlikely]] {
     for (const auto& skip : p.config.skip_internal_prefixes)
       if (key.starts_with(skip)) return;
-    p.internal_hook.fn(p.internal_hook.context, kind_name(kind), name, value);
+    p.internal_hook.fn(p.internal_hook.context,
+                       metrics::sdk::name_of(static_cast<metrics::sdk::Kind>(kind)), name, value);
   }
 }
 

@@ -252,20 +252,7 @@ int32_t DogStatsdMetricsBackend::event(const sdk::Event& e) noexcept {
   ev.aggregation_key = e.aggregation_key();
   ev.low_priority = e.low_priority();
   ev.source_type_name = e.source_type_name();
-  switch (e.alert_type()) {
-    case sdk::AlertType::info:
-      ev.alert_type = "info";
-      break;
-    case sdk::AlertType::warning:
-      ev.alert_type = "warning";
-      break;
-    case sdk::AlertType::error:
-      ev.alert_type = "error";
-      break;
-    case sdk::AlertType::success:
-      ev.alert_type = "success";
-      break;
-  }
+  ev.alert_type = sdk::name_of(e.alert_type());
   ev.tags = e.raw().tags;
   ev.tag_count = e.raw().tag_count;
   ev.constant_tags = m.constants();

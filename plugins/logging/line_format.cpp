@@ -32,36 +32,6 @@ const char* verb(Kind k) {
   return "metric";
 }
 
-const char* json_kind(Kind k) {
-  switch (k) {
-    case Kind::counter:
-      return "counter";
-    case Kind::gauge:
-      return "gauge";
-    case Kind::timing:
-      return "timing";
-    case Kind::distribution:
-      return "distribution";
-    case Kind::set:
-      return "set";
-  }
-  return "unknown";
-}
-
-const char* alert_name(metrics::sdk::AlertType a) {
-  switch (a) {
-    case metrics::sdk::AlertType::info:
-      return "info";
-    case metrics::sdk::AlertType::warning:
-      return "warning";
-    case metrics::sdk::AlertType::error:
-      return "error";
-    case metrics::sdk::AlertType::success:
-      return "success";
-  }
-  return "info";
-}
-
 void append_text_tags(std::string& out, metrics::sdk::Tags tags) {
   if (tags.empty()) return;
   out += " tags={";
@@ -128,7 +98,7 @@ void append_text(std::string& out, const metrics::sdk::Sample& s) {
 
 void append_json(std::string& out, const metrics::sdk::Sample& s) {
   out += "{\"kind\":\"";
-  out += json_kind(s.kind());
+  out += metrics::sdk::name_of(s.kind());
   out += "\",\"name\":";
   append_json_string(out, s.name());
   if (s.kind() == Kind::set) {
@@ -156,7 +126,7 @@ void append_json(std::string& out, const metrics::sdk::Sample& s) {
 
 void append_text(std::string& out, const metrics::sdk::Event& e) {
   out += "event [";
-  out += alert_name(e.alert_type());
+  out += metrics::sdk::name_of(e.alert_type());
   out += "] ";
   out.append(e.title());
   out += ": ";
@@ -170,7 +140,7 @@ void append_json(std::string& out, const metrics::sdk::Event& e) {
   out += ",\"text\":";
   append_json_string(out, e.text());
   out += ",\"alert_type\":\"";
-  out += alert_name(e.alert_type());
+  out += metrics::sdk::name_of(e.alert_type());
   out += '"';
   append_json_tags(out, e.tags());
   out += '}';

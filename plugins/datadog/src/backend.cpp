@@ -4,23 +4,7 @@
 
 namespace metrics::datadog {
 
-namespace {
-
-const char* alert_type_name(metrics::sdk::AlertType t) {
-  switch (t) {
-    case metrics::sdk::AlertType::warning:
-      return "warning";
-    case metrics::sdk::AlertType::error:
-      return "error";
-    case metrics::sdk::AlertType::success:
-      return "success";
-    case metrics::sdk::AlertType::info:
-      break;
-  }
-  return "info";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 DatadogMetricsBackend::DatadogMetricsBackend(const metrics::sdk::CreateContext& ctx)
     : DatadogMetricsBackend(settings_from_options(ctx.options), ctx.host) {}
@@ -51,7 +35,7 @@ void DatadogMetricsBackend::event(const metrics::sdk::Event& e) {
   data.title = e.title();
   data.text = e.text();
   for (auto t : e.tags()) data.tags.emplace_back(t.key, t.value);
-  data.alert_type = alert_type_name(e.alert_type());
+  data.alert_type = metrics::sdk::name_of(e.alert_type());
   data.priority = e.low_priority() ? "low" : "normal";
   data.timestamp = e.timestamp_unix_s();
   data.hostname = e.hostname();

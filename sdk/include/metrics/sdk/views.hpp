@@ -24,6 +24,23 @@ enum class Kind : uint32_t {
   set = METRICS_KIND_SET,
 };
 
+/// "counter", "gauge", "timing", "distribution" or "set".
+constexpr std::string_view name_of(Kind kind) noexcept {
+  switch (kind) {
+    case Kind::counter:
+      return "counter";
+    case Kind::gauge:
+      return "gauge";
+    case Kind::timing:
+      return "timing";
+    case Kind::distribution:
+      return "distribution";
+    case Kind::set:
+      return "set";
+  }
+  return "unknown";
+}
+
 /// One tag as views; valid for the duration of the call that handed it over.
 struct TagView {
   std::string_view key;
@@ -91,6 +108,21 @@ enum class AlertType : uint32_t {
   error = METRICS_ALERT_ERROR,
   success = METRICS_ALERT_SUCCESS,
 };
+
+/// "info", "warning", "error" or "success", as DogStatsD and the Datadog API spell them.
+constexpr std::string_view name_of(AlertType type) noexcept {
+  switch (type) {
+    case AlertType::info:
+      return "info";
+    case AlertType::warning:
+      return "warning";
+    case AlertType::error:
+      return "error";
+    case AlertType::success:
+      return "success";
+  }
+  return "info";
+}
 
 /// An event as the host handed it over.
 class Event {
