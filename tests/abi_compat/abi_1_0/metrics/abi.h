@@ -60,7 +60,7 @@ extern "C" {
 
 /* A borrowed string view: `data` need not be NUL-terminated. Frozen. */
 typedef struct metrics_str_t {
-  const char *data;
+  const char* data;
   size_t size;
 } metrics_str_t;
 
@@ -92,15 +92,15 @@ typedef enum metrics_status_t {
 /* One measurement, built by the host for one emit call and valid only during it. */
 typedef struct metrics_sample_t {
   uint32_t struct_size;
-  uint32_t kind;         /* a metrics_kind_t */
-  metrics_str_t name;    /* full name, configured prefix already applied */
-  double value;          /* see metrics_kind_t */
-  double sample_rate;    /* in (0, 1]; the host already sampled, this is for |@rate */
-  metrics_str_t unit;    /* empty when none was given */
-  metrics_str_t instance; /* empty when none was given */
-  const metrics_tag_t *tags; /* merged and filtered tags, keys unique */
+  uint32_t kind;             /* a metrics_kind_t */
+  metrics_str_t name;        /* full name, configured prefix already applied */
+  double value;              /* see metrics_kind_t */
+  double sample_rate;        /* in (0, 1]; the host already sampled, this is for |@rate */
+  metrics_str_t unit;        /* empty when none was given */
+  metrics_str_t instance;    /* empty when none was given */
+  const metrics_tag_t* tags; /* merged and filtered tags, keys unique */
   size_t tag_count;
-  metrics_str_t set_member; /* METRICS_KIND_SET only: the member's text */
+  metrics_str_t set_member;  /* METRICS_KIND_SET only: the member's text */
   int64_t timestamp_unix_ns; /* wall clock of the call; 0 = not taken */
 } metrics_sample_t;
 
@@ -123,13 +123,13 @@ typedef struct metrics_event_t {
   uint32_t alert_type; /* a metrics_alert_type_t */
   metrics_str_t title;
   metrics_str_t text;
-  const metrics_tag_t *tags;
+  const metrics_tag_t* tags;
   size_t tag_count;
   int64_t timestamp_unix_s; /* 0: let the receiver set it */
   uint32_t priority;        /* a metrics_priority_t */
   uint32_t reserved0;
-  metrics_str_t hostname;        /* may be empty */
-  metrics_str_t aggregation_key; /* may be empty */
+  metrics_str_t hostname;         /* may be empty */
+  metrics_str_t aggregation_key;  /* may be empty */
   metrics_str_t source_type_name; /* may be empty */
 } metrics_event_t;
 
@@ -138,32 +138,32 @@ typedef struct metrics_event_t {
 /* Types of backend options, as they appear in TOML. Values pinned. */
 typedef enum metrics_option_type_t {
   METRICS_OPTION_STRING = 0,
-  METRICS_OPTION_INT = 1,    /* int64_t */
-  METRICS_OPTION_FLOAT = 2,  /* double; a TOML integer is accepted too */
+  METRICS_OPTION_INT = 1,   /* int64_t */
+  METRICS_OPTION_FLOAT = 2, /* double; a TOML integer is accepted too */
   METRICS_OPTION_BOOL = 3,
   METRICS_OPTION_STRING_LIST = 4, /* TOML array of strings */
-  METRICS_OPTION_TAGS = 5 /* TOML table of scalars, or array of "k:v" strings: a tag set */
+  METRICS_OPTION_TAGS = 5         /* TOML table of scalars, or array of "k:v" strings: a tag set */
 } metrics_option_type_t;
 
 /* Option flags. */
-#define METRICS_OPTION_REQUIRED 0x1u /* create is refused when the option is absent */
-#define METRICS_OPTION_SECRET 0x2u   /* never printed; may be given as "env:NAME" */
+#define METRICS_OPTION_REQUIRED 0x1u  /* create is refused when the option is absent */
+#define METRICS_OPTION_SECRET 0x2u    /* never printed; may be given as "env:NAME" */
 #define METRICS_OPTION_HAS_RANGE 0x4u /* INT/FLOAT: min_value..max_value, inclusive */
 
 /* One entry of a class's option schema. Static, owned by the plugin. */
 typedef struct metrics_option_spec_t {
   uint32_t struct_size;
-  uint32_t type;              /* a metrics_option_type_t */
-  const char *name;           /* TOML key under [metrics.options] */
-  const char *description;    /* one line, for `metricsctl describe` */
+  uint32_t type;           /* a metrics_option_type_t */
+  const char* name;        /* TOML key under [metrics.options] */
+  const char* description; /* one line, for `metricsctl describe` */
   /* The default in text form, NULL for none: a STRING as it is ("127.0.0.1"), any other
    * type as TOML writes its value ("8125", "true", "[\"a\"]", "{ env = \"prod\" }"). */
-  const char *default_value;
-  uint32_t flags;             /* METRICS_OPTION_* */
+  const char* default_value;
+  uint32_t flags; /* METRICS_OPTION_* */
   uint32_t reserved0;
-  double min_value;           /* with METRICS_OPTION_HAS_RANGE */
+  double min_value; /* with METRICS_OPTION_HAS_RANGE */
   double max_value;
-  const char *const *choices; /* STRING only: NULL-terminated list of allowed values, or NULL */
+  const char* const* choices; /* STRING only: NULL-terminated list of allowed values, or NULL */
 } metrics_option_spec_t;
 
 /* One validated option value handed to create. The host fills one for every entry of the
@@ -179,8 +179,8 @@ typedef struct metrics_option_value_t {
   double float_value;
   int32_t bool_value;
   int32_t reserved0;
-  metrics_str_t string_value; /* STRING */
-  const metrics_str_t *list_items; /* STRING_LIST: items; TAGS: key, value, key, value... */
+  metrics_str_t string_value;      /* STRING */
+  const metrics_str_t* list_items; /* STRING_LIST: items; TAGS: key, value, key, value... */
   size_t list_size;                /* number of metrics_str_t in list_items */
 } metrics_option_value_t;
 
@@ -196,17 +196,17 @@ typedef enum metrics_log_level_t {
 
 /* Write one line through the host's `metrics` logger. Thread-safe. The host rate-limits
  * repeated messages, so a plugin may call this from a failing loop. */
-typedef void (*metrics_host_log_fn)(void *host_context, uint32_t level, metrics_str_t message);
+typedef void (*metrics_host_log_fn)(void* host_context, uint32_t level, metrics_str_t message);
 
 /* Add `delta` to the host's self-telemetry counter `name` (e.g. "dropped.queue_full").
  * Thread-safe; the host copies the name. */
-typedef void (*metrics_host_count_fn)(void *host_context, metrics_str_t name, int64_t delta);
+typedef void (*metrics_host_count_fn)(void* host_context, metrics_str_t name, int64_t delta);
 
 /* Services the host offers a plugin instance. Valid from create until destroy returns. */
 typedef struct metrics_host_api_t {
   uint32_t struct_size;
   uint32_t reserved0;
-  void *host_context; /* pass back to every callback */
+  void* host_context; /* pass back to every callback */
   metrics_host_log_fn log;
   metrics_host_count_fn count;
 } metrics_host_api_t;
@@ -218,29 +218,28 @@ typedef struct metrics_create_args_t {
   uint32_t struct_size;
   uint32_t reserved0;
   metrics_str_t class_name;
-  const metrics_option_value_t *const *options; /* one per schema entry, in schema order */
+  const metrics_option_value_t* const* options; /* one per schema entry, in schema order */
   size_t option_count;
-  const metrics_host_api_t *host; /* valid until destroy returns */
+  const metrics_host_api_t* host; /* valid until destroy returns */
 } metrics_create_args_t;
 
 /* Create an instance. On success store it in *out_instance and return METRICS_OK. On
  * failure return a negative status and write a NUL-terminated reason into error_buffer
  * (host-owned, error_buffer_size bytes; truncate if longer). */
-typedef int32_t (*metrics_backend_create_fn)(const metrics_create_args_t *args,
-                                             void **out_instance, char *error_buffer,
-                                             size_t error_buffer_size);
+typedef int32_t (*metrics_backend_create_fn)(const metrics_create_args_t* args, void** out_instance,
+                                             char* error_buffer, size_t error_buffer_size);
 
 /* Take one sample. Must not block on I/O and must not throw. */
-typedef int32_t (*metrics_backend_emit_fn)(void *instance, const metrics_sample_t *sample);
+typedef int32_t (*metrics_backend_emit_fn)(void* instance, const metrics_sample_t* sample);
 
 /* Send what is buffered, waiting at most timeout_ms (<0: no limit). */
-typedef int32_t (*metrics_backend_flush_fn)(void *instance, int64_t timeout_ms);
+typedef int32_t (*metrics_backend_flush_fn)(void* instance, int64_t timeout_ms);
 
 /* Release the instance. The host flushes first when a flush is wanted. */
-typedef void (*metrics_backend_destroy_fn)(void *instance);
+typedef void (*metrics_backend_destroy_fn)(void* instance);
 
 /* Optional: take one event. NULL when the class has no events. */
-typedef int32_t (*metrics_backend_event_fn)(void *instance, const metrics_event_t *event);
+typedef int32_t (*metrics_backend_event_fn)(void* instance, const metrics_event_t* event);
 
 /* The function table. create, emit and destroy are required; the rest may be NULL. */
 typedef struct metrics_backend_vtable_t {
@@ -248,9 +247,9 @@ typedef struct metrics_backend_vtable_t {
   uint32_t reserved0;
   metrics_backend_create_fn create;
   metrics_backend_emit_fn emit;
-  metrics_backend_flush_fn flush;     /* optional */
+  metrics_backend_flush_fn flush; /* optional */
   metrics_backend_destroy_fn destroy;
-  metrics_backend_event_fn event;     /* optional */
+  metrics_backend_event_fn event; /* optional */
   /* New entries go at the end only, with the minor version that added them. */
 } metrics_backend_vtable_t;
 
@@ -262,11 +261,11 @@ typedef struct metrics_backend_vtable_t {
 typedef struct metrics_backend_class_t {
   uint32_t struct_size;
   uint32_t capabilities; /* METRICS_CAP_* */
-  const char *name;      /* the class part of the dotted name, e.g. "StatsdMetricsBackend" */
-  const char *summary;   /* one line */
-  const metrics_option_spec_t *const *options; /* option_count pointers */
+  const char* name;      /* the class part of the dotted name, e.g. "StatsdMetricsBackend" */
+  const char* summary;   /* one line */
+  const metrics_option_spec_t* const* options; /* option_count pointers */
   size_t option_count;
-  const metrics_backend_vtable_t *vtable;
+  const metrics_backend_vtable_t* vtable;
 } metrics_backend_class_t;
 
 /* What the entry symbol returns. Static, owned by the plugin. */
@@ -274,22 +273,22 @@ typedef struct metrics_module_descriptor_t {
   uint32_t struct_size;
   uint16_t abi_major; /* METRICS_ABI_MAJOR the module was built with */
   uint16_t abi_minor;
-  const char *module_name;    /* dotted module name, e.g. "metrics.statsd" */
-  const char *module_version; /* free-form, e.g. "1.2.0" */
-  const metrics_backend_class_t *const *classes; /* class_count pointers */
+  const char* module_name;                       /* dotted module name, e.g. "metrics.statsd" */
+  const char* module_version;                    /* free-form, e.g. "1.2.0" */
+  const metrics_backend_class_t* const* classes; /* class_count pointers */
   size_t class_count;
 } metrics_module_descriptor_t;
 
 /* The entry symbol. The host passes its own ABI version so a module can refuse an older
  * host (by returning NULL) or adapt. Must not throw; may return NULL. */
-typedef const metrics_module_descriptor_t *(*metrics_module_entry_fn)(uint32_t host_abi_major,
+typedef const metrics_module_descriptor_t* (*metrics_module_entry_fn)(uint32_t host_abi_major,
                                                                       uint32_t host_abi_minor);
 
 /* True when `field` of the struct pointed to by `ptr` lies within the writer's struct_size.
  * Use it before reading any field added after 1.0. */
 #define METRICS_HAS_FIELD(ptr, type, field) \
-  ((ptr) != NULL &&                            \
-   (size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((const type *)0)->field))
+  ((ptr) != NULL &&                         \
+   (size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((const type*)0)->field))
 
 #ifdef __cplusplus
 } /* extern "C" */
