@@ -78,10 +78,6 @@ ThreadRecord* register_thread() noexcept {
   return mine;
 }
 
-uint32_t thread_record_count() noexcept {
-  return g_record_count.load(std::memory_order_relaxed);
-}
-
 void wait_for_readers() noexcept {
   if (g_asymmetric_barrier.load(std::memory_order_relaxed))
     membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);

@@ -109,7 +109,4 @@ class ReadSectionGuard {
 /// from inside a read section of the same thread: that section is skipped, not awaited.
 void wait_for_readers() noexcept;
 
-/// The number of records handed out so far (an upper bound on ThreadRecord::index).
-uint32_t thread_record_count() noexcept;
-
 }  // namespace metrics::detail
