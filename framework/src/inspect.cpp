@@ -11,11 +11,6 @@ namespace metrics::inspect {
 
 namespace {
 
-std::filesystem::path config_dir(const Config& config) {
-  if (config.source.empty() || config.source.front() == '<') return {};
-  return std::filesystem::path(config.source).parent_path();
-}
-
 std::string type_text(uint32_t type) {
   switch (type) {
     case METRICS_OPTION_STRING:
@@ -58,7 +53,7 @@ ClassInfo to_info(const std::string& module, const detail::ClassInfo& c) {
 }  // namespace
 
 std::vector<ModuleInfo> list_modules(const Config& config) {
-  auto dirs = detail::module_search_path(config.plugin_path, config_dir(config));
+  auto dirs = detail::search_path_for(config);
   std::vector<ModuleInfo> out;
   for (const auto& [name, file] : detail::list_module_files(dirs)) {
     ModuleInfo m;
@@ -84,29 +79,23 @@ std::vector<ModuleInfo> list_modules(const Config& config) {
 }
 
 ClassInfo describe(const std::string& dotted_name, const Config& config) {
-  auto dirs = detail::module_search_path(config.plugin_path, config_dir(config));
+  auto dirs = detail::search_path_for(config);
   auto [module, cls] =
       detail::resolve_backend(dotted_name, SourcePosition{"<command line>", 0, 0}, "", dirs);
   return to_info(module->name(), *cls);
 }
 
 std::vector<std::string> check(const Config& config) {
-  auto dirs = detail::module_search_path(config.plugin_path, config_dir(config));
+  auto dirs = detail::search_path_for(config);
   std::vector<std::string> lines;
   lines.push_back("config: " + config.source);
-  std::vector<BackendConfig> backends = config.backends;
-  if (backends.empty()) {
-    BackendConfig dummy;
-    dummy.name = "metrics.dummy.DummyMetricsBackend";
-    backends.push_back(dummy);
+  if (config.backends.empty())
     lines.push_back("no backend configured: the dummy backend discards every metric");
-  }
+  const auto backends = detail::backends_to_load(config);
   for (size_t i = 0; i < backends.size(); ++i) {
     const auto& b = backends[i];
-    std::string key = config.backends.size() > 1
-                          ? "metrics.backends[" + std::to_string(i) + "].backend"
-                          : "metrics.backend";
-    auto [module, cls] = detail::resolve_backend(b.name, b.name_position, key, dirs);
+    auto [module, cls] =
+        detail::resolve_backend(b.name, b.name_position, detail::backend_key(config, i), dirs);
     auto values = detail::OptionValues::build(*cls, b.name, b.options.get(), config.source);
     lines.push_back("backend: " + b.name + " (module " + module->name() + " " + module->version() +
                     ", ABI " + std::to_string(module->abi_major()) + "." +

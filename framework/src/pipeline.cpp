@@ -90,26 +90,33 @@ std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
   return {std::move(module), cls};
 }
 
-std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry) {
+std::vector<SearchDir> search_path_for(const Config& config) {
   std::filesystem::path config_dir;
   if (!config.source.empty() && config.source.front() != '<')
     config_dir = std::filesystem::path(config.source).parent_path();
-  auto dirs = module_search_path(config.plugin_path, config_dir);
+  return module_search_path(config.plugin_path, config_dir);
+}
 
-  std::vector<BackendConfig> wanted = config.backends;
-  if (wanted.empty()) {
-    BackendConfig dummy;
-    dummy.name = "metrics.dummy.DummyMetricsBackend";
-    dummy.name_position = SourcePosition{config.source, 0, 0};
-    wanted.push_back(std::move(dummy));
-  }
+std::vector<BackendConfig> backends_to_load(const Config& config) {
+  if (!config.backends.empty()) return config.backends;
+  BackendConfig dummy;
+  dummy.name = "metrics.dummy.DummyMetricsBackend";
+  dummy.name_position = SourcePosition{config.source, 0, 0};
+  return {std::move(dummy)};
+}
+
+std::string backend_key(const Config& config, size_t index) {
+  return config.backends.size() > 1 ? "metrics.backends[" + std::to_string(index) + "].backend"
+                                    : "metrics.backend";
+}
+
+std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry) {
+  const auto dirs = search_path_for(config);
+  const auto wanted = backends_to_load(config);
   std::vector<Route> routes;
   for (size_t i = 0; i < wanted.size(); ++i) {
     const auto& b = wanted[i];
-    std::string key = config.backends.size() > 1
-                          ? "metrics.backends[" + std::to_string(i) + "].backend"
-                          : "metrics.backend";
-    auto [module, cls] = resolve_backend(b.name, b.name_position, key, dirs);
+    auto [module, cls] = resolve_backend(b.name, b.name_position, backend_key(config, i), dirs);
     auto backend = Backend::create(b.name, module, *cls, b.options.get(), config.source, telemetry);
     routes.push_back(Route{std::move(backend), b.prefixes});
   }
