@@ -2,11 +2,6 @@
 #include "client_core.hpp"
 #include "log.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 namespace metrics::detail {
 
 ReloadResult ClientCore::fail_reload(const std::string& why) noexcept {
@@ -29,19 +24,9 @@ ReloadResult ClientCore::reload() noexcept {
     Config current = config();
     if (current.source.empty() || current.source.front() == '<')
       return {ReloadResult::Status::unchanged, "the config did not come from a file"};
-    std::ifstream in(current.source, std::ios::binary);
-    if (!in)
-      return fail_reload(current.source + ": cannot read the config file: " + std::strerror(errno));
-    std::stringstream text;
-    text << in.rdbuf();
-    if (text.str() == current.source_text && !plugin_files_changed())
+    Config next = Config::from_file(current.source);  // a bad file throws, caught below
+    if (next.source_text == current.source_text && !plugin_files_changed())
       return {ReloadResult::Status::unchanged, "neither the config nor a plugin it uses changed"};
-    Config next;
-    try {
-      next = Config::from_string(text.str(), current.source);
-    } catch (const std::exception& e) {
-      return fail_reload(e.what());
-    }
     return apply(std::move(next));
   } catch (const std::exception& e) {
     return fail_reload(e.what());
