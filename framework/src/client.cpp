@@ -73,14 +73,7 @@ ReloadResult ClientCore::apply(Config config) noexcept {
 
 void ClientCore::add_global_tags(const OwnedTags& tags) {
   std::lock_guard lock(writer_mutex_);
-  for (const auto& [k, v] : tags) {
-    auto it = std::find_if(global_tags_.begin(), global_tags_.end(),
-                           [&](auto& t) { return t.first == k; });
-    if (it != global_tags_.end())
-      it->second = v;
-    else
-      global_tags_.emplace_back(k, v);
-  }
+  for (const auto& [k, v] : tags) set_tag(global_tags_, k, v);
   auto next = copy_current();
   next->set_base_tags(global_tags_);
   publish(std::move(next));

@@ -9,14 +9,6 @@ namespace metrics::detail {
 
 void Pipeline::set_base_tags(const OwnedTags& global) {
   base_tags.clear();
-  auto put = [&](const std::string& k, const std::string& v) {
-    for (auto& [bk, bv] : base_tags)
-      if (bk == k) {
-        bv = v;
-        return;
-      }
-    base_tags.emplace_back(k, v);
-  };
   for (const auto& [k, v] : config.tags) {
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
       if (config.disallow_bad_tags)
@@ -31,7 +23,7 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
           k);
       continue;
     }
-    put(k, v);
+    set_tag(base_tags, k, v);
   }
   for (const auto& [k, v] : global) {
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
@@ -39,7 +31,7 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
                   "metrics: global tag '" + k + "' dropped: not an allowed tag key");
       continue;
     }
-    put(k, v);
+    set_tag(base_tags, k, v);
   }
   base_views.clear();
   for (const auto& [k, v] : base_tags)

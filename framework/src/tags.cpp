@@ -37,4 +37,13 @@ OwnedTags to_owned(TagList tags) {
   return out;
 }
 
+void set_tag(OwnedTags& tags, std::string_view key, std::string value) {
+  for (auto& [k, v] : tags)
+    if (k == key) {
+      v = std::move(value);
+      return;
+    }
+  tags.emplace_back(std::string(key), std::move(value));
+}
+
 }  // namespace metrics

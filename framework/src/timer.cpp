@@ -32,13 +32,7 @@ Timer::~Timer() {
 }
 
 Timer& Timer::add_tag(std::string_view key, TagValue value) {
-  std::string text = value.to_string();
-  for (auto& [k, v] : tags_)
-    if (k == key) {
-      v = std::move(text);
-      return *this;
-    }
-  tags_.emplace_back(std::string(key), std::move(text));
+  set_tag(tags_, key, value.to_string());
   return *this;
 }
 

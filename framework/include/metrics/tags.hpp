@@ -108,4 +108,8 @@ using OwnedTags = std::vector<std::pair<std::string, std::string>>;
 /// Copies a TagList into owned strings, formatting numbers and booleans.
 OwnedTags to_owned(TagList tags);
 
+/// Sets `key` to `value`: a key already there keeps its position and takes the new value
+/// (as a Python dict update does), a new key is appended.
+void set_tag(OwnedTags& tags, std::string_view key, std::string value);
+
 }  // namespace metrics
