@@ -65,8 +65,10 @@ void BM_incr_eight_tags_with_config_tags_and_prefix(benchmark::State& state) {
 }
 BENCHMARK(BM_incr_eight_tags_with_config_tags_and_prefix);
 
-// The floor: the dummy plugin's emit called straight through its C table, with a sample
-// built by hand. The difference to BM_incr_two_tags is the whole front-end and slot.
+// The floor: the dummy plugin's emit called straight through its C table with a sample
+// prepared once. The difference to BM_incr_two_tags is the whole front-end and slot.
+// (Building the sample inside the loop from constants measures GCC's choice to clear the
+// struct with `rep stos` first, about 3.5 ns here, which the framework's path never does.)
 void BM_direct_abi_emit(benchmark::State& state) {
   std::string path = std::string(METRICS_BENCH_PLUGIN_DIR) + "/metrics.dummy.so";
   void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -78,18 +80,19 @@ void BM_direct_abi_emit(benchmark::State& state) {
   char error[64];
   vt->create(nullptr, &instance, error, sizeof(error));
   metrics_tag_t tags[2] = {{{"endpoint", 8}, {"/api", 4}}, {{"status", 6}, {"ok", 2}}};
+  metrics_sample_t s{sizeof(metrics_sample_t),
+                     METRICS_KIND_COUNTER,
+                     {"requests", 8},
+                     1.0,
+                     1.0,
+                     {nullptr, 0},
+                     {nullptr, 0},
+                     tags,
+                     2,
+                     {nullptr, 0},
+                     0};
   for (auto _ : state) {
-    metrics_sample_t s{sizeof(metrics_sample_t),
-                       METRICS_KIND_COUNTER,
-                       {"requests", 8},
-                       1.0,
-                       1.0,
-                       {nullptr, 0},
-                       {nullptr, 0},
-                       tags,
-                       2,
-                       {nullptr, 0},
-                       0};
+    benchmark::DoNotOptimize(s);
     benchmark::DoNotOptimize(vt->emit(instance, &s));
   }
   vt->destroy(instance);
