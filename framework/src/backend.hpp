@@ -15,6 +15,12 @@
 
 namespace metrics::detail {
 
+/// A backend's emit entry with the instance it takes.
+struct DirectEmit {
+  int32_t (*emit)(void* instance, const metrics_sample_t* sample) = nullptr;
+  void* instance = nullptr;
+};
+
 class Backend {
  public:
   /// Checks options against the class's schema and calls the plugin's create. Throws
@@ -36,6 +42,11 @@ class Backend {
       return vtable_.emit(instance_, &sample);
     }
     return vtable_.emit(instance_, &sample);
+  }
+  /// The plugin's emit and instance, for a caller that may call it without the host's
+  /// lock; {nullptr, nullptr} for a single-threaded class, whose emits go through emit().
+  DirectEmit direct_emit() const noexcept {
+    return serial_ ? DirectEmit{} : DirectEmit{vtable_.emit, instance_};
   }
   bool has_events() const noexcept { return vtable_.event != nullptr; }
   int32_t event(const metrics_event_t& event) noexcept;

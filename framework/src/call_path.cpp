@@ -5,6 +5,7 @@
 
 #include <metrics/sdk/views.hpp>
 
+#include <algorithm>
 #include <cstring>
 
 namespace metrics::detail {
@@ -151,18 +152,78 @@ inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
 
 }  // namespace
 
-void ClientCore::record(metrics_kind_t kind, std::string_view key, double value,
-                        std::string_view member, const CallOptions& options) noexcept {
-  // Small on purpose: a call sampled out by its own rate returns from here without
-  // touching the pipeline or paying for the delivering path's register saves.
+namespace {
+
+// Written as a loop rather than memcmp: keys are short and usually differ in their first
+// byte, and a library call here would make the compiler save every live register around
+// the whole tag loop.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+// The direct path's tags: the call's own, when they need no work. True when every value is
+// a string, no key has the bad-tag shape and no key repeats; otherwise the general path
+// decides (it formats, strips or drops, and lets the later of two equal keys win).
+template <size_t N>
+[[gnu::always_inline]] inline bool copy_plain_tags(TagList call, metrics_tag_t (&out)[N]) noexcept {
+  if (call.size() > N) return false;
+  size_t n = 0;
+  for (const Tag& t : call) {
+    if (t.value.type() != TagValue::Type::string || has_bad_tag_shape(t.key)) return false;
+    for (size_t i = 0; i < n; ++i)
+      if (out[i].key.size == t.key.size() &&
+          same_bytes(out[i].key.data, t.key.data(), t.key.size()))
+        return false;
+    const std::string_view value = t.value.string();
+    out[n++] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
+  }
+  return true;
+}
+
+}  // namespace
+
+// Inlined into each of the Client's metric calls below, so that the common call is one
+// function: sample, take the pipeline, check the call's tags, emit.
+[[gnu::always_inline]] inline void ClientCore::record(metrics_kind_t kind, std::string_view key,
+                                                      double value, const CallOptions& options,
+                                                      std::string_view member) noexcept {
   ThreadRecord* record = current_thread_record();
-  HotCounters& counters = telemetry_->shard(record->index);
-  bump(counters.calls);
+  // A rate given by the call is decided here, before the pipeline is touched.
   if (options.sample_rate && !keep_sample(record, *options.sample_rate)) [[unlikely]] {
-    bump(counters.sampled_out);
+    bump(telemetry_->counters_for(record).sampled_out);
     return;
   }
-  deliver(record, counters, kind, key, value, member, options);
+  ReadSectionGuard section(record);
+  const Pipeline& p = *current_.load(std::memory_order_acquire);
+  constexpr size_t kDirectTags = 8;
+  metrics_tag_t tags[kDirectTags];
+  if (p.direct.emit != nullptr && record->scopes == nullptr && copy_plain_tags(options.tags, tags))
+      [[likely]] {
+    const double rate = options.sample_rate ? std::min(*options.sample_rate, 1.0) : 1.0;
+    const metrics_sample_t sample{sizeof(metrics_sample_t),
+                                  static_cast<uint32_t>(kind),
+                                  {key.data(), key.size()},
+                                  value,
+                                  rate,
+                                  {options.unit.data(), options.unit.size()},
+                                  {options.instance.data(), options.instance.size()},
+                                  tags,
+                                  options.tags.size(),
+                                  {member.data(), member.size()},
+                                  0};
+    const int32_t status = p.direct.emit(p.direct.instance, &sample);
+    HotCounters& counters = telemetry_->counters_for(record);
+    if (status == METRICS_OK) [[likely]] {
+      bump(counters.direct);
+    } else {
+      bump(counters.general);
+      report_emit_status(*telemetry_, *p.routes.front().backend, key, status);
+    }
+    return;
+  }
+  deliver(record, p, kind, key, value, member, options);
 }
 
 namespace {
@@ -179,17 +240,17 @@ namespace {
 }
 }  // namespace
 
-void ClientCore::deliver(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t kind,
                          std::string_view key, double value, std::string_view member,
                          const CallOptions& options) noexcept {
-  ReadSectionGuard section(record);
-  const Pipeline& p = *current_.load(std::memory_order_acquire);
+  HotCounters& counters = telemetry_->counters_for(record);
   // A rate given by the call was decided in record(); otherwise the config's applies.
   const double rate = options.sample_rate ? *options.sample_rate : p.config.sample_rate;
   if (!options.sample_rate && !keep_sample(record, rate)) [[unlikely]] {
     bump(counters.sampled_out);
     return;
   }
+  bump(counters.general);
 
   // The full name: prefix + key, on the stack unless it is unusually long.
   char name_buffer[256];
@@ -237,7 +298,7 @@ void ClientCore::deliver(ThreadRecord* record, HotCounters& counters, metrics_ki
     if (!route.accepts(key)) continue;
     const int32_t status = route.backend->emit(sample);
     if (status == METRICS_OK) [[likely]]
-      bump(counters.emitted);
+      bump(counters.general_emits);
     else
       report_emit_status(*telemetry_, *route.backend, name, status);
   }
@@ -253,7 +314,7 @@ void ClientCore::deliver(ThreadRecord* record, HotCounters& counters, metrics_ki
 void ClientCore::record_event(std::string_view title, std::string_view text,
                               const EventOptions& options) noexcept {
   ThreadRecord* record = current_thread_record();
-  enter_read_section(record);
+  ReadSectionGuard section(record);
   const Pipeline* p = current_.load(std::memory_order_acquire);
   TagScratch tags;
   std::string_view bad_key;
@@ -278,7 +339,33 @@ void ClientCore::record_event(std::string_view title, std::string_view text,
   } else {
     telemetry_->add("dropped.bad_tags", 1);
   }
-  leave_read_section(record);
 }
 
 }  // namespace metrics::detail
+
+namespace metrics {
+
+void Client::incr(std::string_view key, double amount, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_COUNTER, key, amount, options);
+}
+void Client::gauge(std::string_view key, double value, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_GAUGE, key, value, options);
+}
+void Client::timing(std::string_view key, double milliseconds,
+                    const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_TIMING, key, milliseconds, options);
+}
+void Client::distribution(std::string_view key, double value, const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_DISTRIBUTION, key, value, options);
+}
+void Client::set(std::string_view key, std::string_view member,
+                 const CallOptions& options) noexcept {
+  core_->record(METRICS_KIND_SET, key, 0, options, member);
+}
+void Client::set(std::string_view key, int64_t member, const CallOptions& options) noexcept {
+  char buffer[32];
+  std::string_view text = TagValue(member).format(buffer, sizeof(buffer));
+  core_->record(METRICS_KIND_SET, key, static_cast<double>(member), options, text);
+}
+
+}  // namespace metrics

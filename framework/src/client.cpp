@@ -17,6 +17,7 @@ ClientCore::ClientCore(Config config, std::vector<Route> routes,
   p->config = std::move(config);
   p->routes = std::move(routes);
   p->set_base_tags(global_tags_);
+  p->plan_direct_path();
   current_.store(p.release(), std::memory_order_release);
 }
 
@@ -32,6 +33,7 @@ std::unique_ptr<Pipeline> ClientCore::copy_current() const {
 }
 
 void ClientCore::publish(std::unique_ptr<Pipeline> next) {
+  next->plan_direct_path();
   Pipeline* old = current_.exchange(next.release(), std::memory_order_seq_cst);
   wait_for_readers();
   delete old;  // may flush, destroy and unload backends no longer in use
@@ -126,28 +128,6 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-void Client::incr(std::string_view key, double amount, const CallOptions& options) noexcept {
-  core_->record(METRICS_KIND_COUNTER, key, amount, {}, options);
-}
-void Client::gauge(std::string_view key, double value, const CallOptions& options) noexcept {
-  core_->record(METRICS_KIND_GAUGE, key, value, {}, options);
-}
-void Client::timing(std::string_view key, double milliseconds,
-                    const CallOptions& options) noexcept {
-  core_->record(METRICS_KIND_TIMING, key, milliseconds, {}, options);
-}
-void Client::distribution(std::string_view key, double value, const CallOptions& options) noexcept {
-  core_->record(METRICS_KIND_DISTRIBUTION, key, value, {}, options);
-}
-void Client::set(std::string_view key, std::string_view member,
-                 const CallOptions& options) noexcept {
-  core_->record(METRICS_KIND_SET, key, 0, member, options);
-}
-void Client::set(std::string_view key, int64_t member, const CallOptions& options) noexcept {
-  char buffer[32];
-  std::string_view text = TagValue(member).format(buffer, sizeof(buffer));
-  core_->record(METRICS_KIND_SET, key, static_cast<double>(member), text, options);
-}
 void Client::event(std::string_view title, std::string_view text,
                    const EventOptions& options) noexcept {
   core_->record_event(title, text, options);

@@ -27,9 +27,10 @@ class ClientCore {
   ClientCore(Config config, std::vector<Route> routes, std::shared_ptr<TelemetryStore> telemetry);
   ~ClientCore();
 
-  /// The call path: sample, name, tags, filter, emit. Never throws.
-  void record(metrics_kind_t kind, std::string_view key, double value, std::string_view member,
-              const CallOptions& options) noexcept;
+  /// The call path: sample, name, tags, filter, emit. Never throws. Defined in
+  /// call_path.cpp, where the Client's metric calls inline it.
+  void record(metrics_kind_t kind, std::string_view key, double value, const CallOptions& options,
+              std::string_view member = {}) noexcept;
   void record_event(std::string_view title, std::string_view text,
                     const EventOptions& options) noexcept;
   bool flush(std::chrono::milliseconds timeout) noexcept;
@@ -52,7 +53,8 @@ class ClientCore {
   const std::shared_ptr<TelemetryStore>& telemetry_store() const { return telemetry_; }
 
  private:
-  [[gnu::noinline]] void deliver(ThreadRecord* record, HotCounters& counters, metrics_kind_t kind,
+  /// The general path, for what the direct path does not take. Inside a read section.
+  [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t kind,
                                  std::string_view key, double value, std::string_view member,
                                  const CallOptions& options) noexcept;
   /// Publishes `next`, waits for readers of the old pipeline, then destroys it (flushing

@@ -38,6 +38,14 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
     base_views.push_back({{k.data(), k.size()}, {v.data(), v.size()}});
 }
 
+void Pipeline::plan_direct_path() noexcept {
+  direct = {};
+  const bool one_backend_for_every_key = routes.size() == 1 && routes.front().prefixes.empty();
+  if (one_backend_for_every_key && config.prefix.empty() && base_views.empty() &&
+      config.sample_rate >= 1.0 && internal_hook.fn == nullptr)
+    direct = routes.front().backend->direct_emit();
+}
+
 std::pair<std::shared_ptr<Module>, const ClassInfo*> resolve_backend(
     const std::string& name, const SourcePosition& where, const std::string& key,
     const std::vector<SearchDir>& dirs) {

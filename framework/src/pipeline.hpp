@@ -35,19 +35,34 @@ struct Pipeline {
   OwnedTags base_tags;
   std::vector<metrics_tag_t> base_views;
   InternalHook internal_hook;
+  /// Set when a call needs no more than its own tags checked before the one backend's
+  /// emit: one route taking every key, no prefix, no base tags, a config rate of 1, no
+  /// internal hook, a backend that may be called from any thread. See plan_direct_path.
+  DirectEmit direct;
 
   /// Fills base_tags/base_views from the config's tags and `global`, applying the
   /// bad-tag rule. Throws ConfigError when a config tag is bad in strict mode.
   void set_base_tags(const OwnedTags& global);
+  /// Sets `direct` from the rest; called on every pipeline before it is published.
+  void plan_direct_path() noexcept;
 };
 
-/// Sentry's rule: keys ending in "_id", and "event", "project", "group", unless allowed.
-inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>& allowed) noexcept {
+/// The shape Sentry's bad-tag rule refuses: keys ending in "_id", and "event", "project",
+/// "group". Every such key ends in 'd', 't' or 'p', so most good keys cost one compare of
+/// their last character.
+[[gnu::always_inline]] inline bool has_bad_tag_shape(std::string_view key) noexcept {
   const size_t n = key.size();
-  // Written out so that a good key (the common case) costs a few compares.
-  bool bad = (n >= 3 && key[n - 1] == 'd' && key[n - 2] == 'i' && key[n - 3] == '_') ||
-             (n == 5 && (key == "event" || key == "group")) || (n == 7 && key == "project");
-  if (!bad) [[likely]]
+  if (n < 3) return false;
+  const char last = key[n - 1];
+  if (last != 'd' && last != 't' && last != 'p') [[likely]]
+    return false;
+  return (last == 'd' && key[n - 2] == 'i' && key[n - 3] == '_') ||
+         (n == 5 && (key == "event" || key == "group")) || (n == 7 && key == "project");
+}
+
+/// Sentry's rule: a key of the bad shape, unless allowed.
+inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>& allowed) noexcept {
+  if (!has_bad_tag_shape(key)) [[likely]]
     return false;
   for (const auto& a : allowed)
     if (a == key) return false;

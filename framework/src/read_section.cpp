@@ -68,7 +68,6 @@ ThreadRecord* register_thread() noexcept {
     } while (!g_records.compare_exchange_weak(head, mine, std::memory_order_release,
                                               std::memory_order_relaxed));
   }
-  mine->depth = 0;
   mine->rng_state =
       reinterpret_cast<uintptr_t>(mine) ^
       static_cast<uint64_t>(std::hash<std::thread::id>{}(std::this_thread::get_id())) ^

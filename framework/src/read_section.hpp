@@ -27,13 +27,20 @@ struct ScopeFrame;
 
 /// One per thread that ever called into metrics; reused after the thread ends. Fields
 /// other than `sequence` are touched only by the owning thread.
+struct HotCounters;
+
+/// One per thread that ever called into metrics; reused after the thread ends. Fields
+/// other than `sequence` are touched only by the owning thread.
 struct alignas(64) ThreadRecord {
   /// Odd while the owning thread is inside a read section.
   std::atomic<uint64_t> sequence{0};
-  uint32_t depth = 0;            ///< nesting of read sections (a backend may call metrics)
   uint32_t index = 0;            ///< dense, stable while the thread lives: a shard index
   ScopeFrame* scopes = nullptr;  ///< innermost ScopedTags frame
   uint64_t rng_state = 0;        ///< the sampling generator
+  /// The counter shard this thread last used, and the id of the store it belongs to
+  /// (ids are never reused, so a destroyed store's shard is never taken for a new one's).
+  uint64_t counters_store_id = 0;
+  HotCounters* counters = nullptr;
   std::atomic<bool> in_use{false};
   ThreadRecord* next = nullptr;  ///< registry list; records are never freed
 };
@@ -58,50 +65,54 @@ inline ThreadRecord* current_thread_record() noexcept {
   return r != nullptr ? r : register_thread();
 }
 
-inline void enter_read_section(ThreadRecord* r) noexcept {
-  if (r->depth++ != 0) return;
-  uint64_t s = r->sequence.load(std::memory_order_relaxed) + 1;
+/// Opens a read section unless the thread is already inside one (a backend may call
+/// metrics); returns whether it opened one, for leave_read_section.
+inline bool enter_read_section(ThreadRecord* r) noexcept {
+  const uint64_t s = r->sequence.load(std::memory_order_relaxed);
+  if (s & 1) return false;
 #if defined(METRICS_TSAN)
-  r->sequence.store(s, std::memory_order_seq_cst);
+  r->sequence.store(s + 1, std::memory_order_seq_cst);
 #else
-  r->sequence.store(s, std::memory_order_relaxed);
+  r->sequence.store(s + 1, std::memory_order_relaxed);
   if (g_asymmetric_barrier.load(std::memory_order_relaxed))
     std::atomic_signal_fence(std::memory_order_seq_cst);
   else
     std::atomic_thread_fence(std::memory_order_seq_cst);
 #endif
+  return true;
 }
 
-inline void leave_read_section(ThreadRecord* r) noexcept {
-  if (--r->depth != 0) return;
+inline void leave_read_section(ThreadRecord* r, bool opened) noexcept {
+  if (!opened) return;
   r->sequence.store(r->sequence.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
 
 /// RAII read section.
 class ReadSection {
  public:
-  ReadSection() noexcept : record_(current_thread_record()) { enter_read_section(record_); }
-  ~ReadSection() { leave_read_section(record_); }
+  ReadSection() noexcept : record_(current_thread_record()), opened_(enter_read_section(record_)) {}
+  ~ReadSection() { leave_read_section(record_, opened_); }
   ReadSection(const ReadSection&) = delete;
   ReadSection& operator=(const ReadSection&) = delete;
   ThreadRecord* record() const noexcept { return record_; }
 
  private:
   ThreadRecord* record_;
+  bool opened_;
 };
 
 /// RAII read section on a record the caller already has.
 class ReadSectionGuard {
  public:
-  explicit ReadSectionGuard(ThreadRecord* record) noexcept : record_(record) {
-    enter_read_section(record_);
-  }
-  ~ReadSectionGuard() { leave_read_section(record_); }
+  explicit ReadSectionGuard(ThreadRecord* record) noexcept
+      : record_(record), opened_(enter_read_section(record)) {}
+  ~ReadSectionGuard() { leave_read_section(record_, opened_); }
   ReadSectionGuard(const ReadSectionGuard&) = delete;
   ReadSectionGuard& operator=(const ReadSectionGuard&) = delete;
 
  private:
   ThreadRecord* record_;
+  bool opened_;
 };
 
 /// Returns once every read section that was open when it was called has ended. The

@@ -16,6 +16,18 @@ HotCounters* TelemetryStore::allocate(uint32_t chunk) noexcept {
   return expected;
 }
 
+uint64_t TelemetryStore::next_id() noexcept {
+  static std::atomic<uint64_t> last{0};
+  return last.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+HotCounters& TelemetryStore::attach(ThreadRecord* r) noexcept {
+  HotCounters& c = shard(r->index);
+  r->counters = &c;
+  r->counters_store_id = id_;
+  return c;
+}
+
 HotCounters& TelemetryStore::overflow_shard(uint32_t) noexcept {
   return overflow_;
 }
@@ -33,9 +45,11 @@ void TelemetryStore::add(std::string_view name, int64_t delta) noexcept {
 Telemetry TelemetryStore::snapshot() const {
   Telemetry t;
   auto sum = [&](const HotCounters& h) {
-    t.calls += h.calls.load(std::memory_order_relaxed);
-    t.sampled_out += h.sampled_out.load(std::memory_order_relaxed);
-    t.emitted += h.emitted.load(std::memory_order_relaxed);
+    const int64_t direct = h.direct.load(std::memory_order_relaxed);
+    const int64_t sampled_out = h.sampled_out.load(std::memory_order_relaxed);
+    t.calls += direct + sampled_out + h.general.load(std::memory_order_relaxed);
+    t.sampled_out += sampled_out;
+    t.emitted += direct + h.general_emits.load(std::memory_order_relaxed);
   };
   for (const auto& c : chunks_) {
     const HotCounters* chunk = c.load(std::memory_order_acquire);

@@ -4,6 +4,8 @@
 
 #include <metrics/telemetry.hpp>
 
+#include "read_section.hpp"
+
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -14,10 +16,13 @@
 
 namespace metrics::detail {
 
+/// Each call is counted once, by the way it ended, so that the direct path pays one
+/// increment: calls = direct + sampled_out + general, emitted = direct + general_emits.
 struct alignas(64) HotCounters {
-  std::atomic<int64_t> calls{0};
-  std::atomic<int64_t> sampled_out{0};
-  std::atomic<int64_t> emitted{0};
+  std::atomic<int64_t> direct{0};         ///< calls the direct path emitted
+  std::atomic<int64_t> sampled_out{0};    ///< calls the sample rate dropped
+  std::atomic<int64_t> general{0};        ///< every other call
+  std::atomic<int64_t> general_emits{0};  ///< samples the general path handed to a backend
 };
 
 /// Adds one without a locked instruction: only the owning thread writes a shard.
@@ -35,6 +40,13 @@ class TelemetryStore {
   TelemetryStore(const TelemetryStore&) = delete;
   TelemetryStore& operator=(const TelemetryStore&) = delete;
 
+  /// The calling thread's shard, through the one-entry cache in its record.
+  HotCounters& counters_for(ThreadRecord* r) noexcept {
+    if (r->counters_store_id == id_) [[likely]]
+      return *r->counters;
+    return attach(r);
+  }
+
   /// The shard of the thread with record index `index`.
   HotCounters& shard(uint32_t index) noexcept {
     uint32_t chunk = index / kChunk;
@@ -49,6 +61,10 @@ class TelemetryStore {
 
  private:
   HotCounters* allocate(uint32_t chunk) noexcept;
+  HotCounters& attach(ThreadRecord* r) noexcept;
+
+  const uint64_t id_ = next_id();
+  static uint64_t next_id() noexcept;
   HotCounters& overflow_shard(uint32_t index) noexcept;
 
   std::array<std::atomic<HotCounters*>, kChunks> chunks_{};
