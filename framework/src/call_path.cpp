@@ -12,18 +12,18 @@ namespace metrics::detail {
 
 namespace {
 
-// Uniform double in [0, 1) from the thread's own generator (splitmix64).
+// Uniform double in [0, 1): the top 53 bits of the thread's own 64-bit linear congruential
+// generator (Knuth's MMIX constants). The high bits of an LCG are well distributed, which
+// is all a keep-or-drop decision needs, and a step is one multiply-add.
 inline double next_unit(ThreadRecord* r) noexcept {
-  uint64_t z = (r->rng_state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
+  r->rng_state = r->rng_state * 6364136223846793005ull + 1442695040888963407ull;
+  return static_cast<double>(r->rng_state >> 11) * 0x1.0p-53;
 }
 
-// Sentry's rule: keep when rate >= 1, else with probability `rate`.
+// Sentry's rule: keep when rate >= 1, else with probability `rate` (never when rate <= 0
+// or NaN: no draw is below those).
 inline bool keep_sample(ThreadRecord* r, double rate) noexcept {
-  return rate >= 1.0 || (rate > 0.0 && next_unit(r) < rate);
+  return rate >= 1.0 || next_unit(r) < rate;
 }
 
 // Lives on the caller's stack; kept well under 4 KiB so that the compiler's stack-clash
@@ -184,17 +184,38 @@ template <size_t N>
 
 }  // namespace
 
-// Inlined into each of the Client's metric calls below, so that the common call is one
-// function: sample, take the pipeline, check the call's tags, emit.
+// Inlined into each of the Client's metric calls below. Small on purpose: a call that its
+// own rate samples out returns from here without the delivering path's frame.
 [[gnu::always_inline]] inline void ClientCore::record(metrics_kind_t kind, std::string_view key,
                                                       double value, const CallOptions& options,
                                                       std::string_view member) noexcept {
   ThreadRecord* record = current_thread_record();
-  // A rate given by the call is decided here, before the pipeline is touched.
   if (options.sample_rate && !keep_sample(record, *options.sample_rate)) [[unlikely]] {
     bump(telemetry_->counters_for(record).sampled_out);
     return;
   }
+  if (kind == METRICS_KIND_SET)
+    send_set(record, key, value, member, options);
+  else
+    send(record, kind, key, value, options);
+}
+
+void ClientCore::send(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
+                      const CallOptions& options) noexcept {
+  send_sample(record, kind, key, value, {}, options);
+}
+
+void ClientCore::send_set(ThreadRecord* record, std::string_view key, double value,
+                          std::string_view member, const CallOptions& options) noexcept {
+  send_sample(record, METRICS_KIND_SET, key, value, member, options);
+}
+
+// The direct path when the pipeline and the call allow it, else the general one.
+[[gnu::always_inline]] inline void ClientCore::send_sample(ThreadRecord* record,
+                                                           metrics_kind_t kind,
+                                                           std::string_view key, double value,
+                                                           std::string_view member,
+                                                           const CallOptions& options) noexcept {
   ReadSectionGuard section(record);
   const Pipeline& p = *current_.load(std::memory_order_acquire);
   constexpr size_t kDirectTags = 8;

@@ -53,6 +53,14 @@ class ClientCore {
   const std::shared_ptr<TelemetryStore>& telemetry_store() const { return telemetry_; }
 
  private:
+  /// After sampling: the delivering part of record(), out of line so that a sampled-out
+  /// call does not pay for its frame. send_set carries a set's member.
+  [[gnu::noinline]] void send(ThreadRecord* record, metrics_kind_t kind, std::string_view key,
+                              double value, const CallOptions& options) noexcept;
+  [[gnu::noinline]] void send_set(ThreadRecord* record, std::string_view key, double value,
+                                  std::string_view member, const CallOptions& options) noexcept;
+  void send_sample(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
+                   std::string_view member, const CallOptions& options) noexcept;
   /// The general path, for what the direct path does not take. Inside a read section.
   [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t kind,
                                  std::string_view key, double value, std::string_view member,
