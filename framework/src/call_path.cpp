@@ -216,12 +216,13 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
                                                            std::string_view key, double value,
                                                            std::string_view member,
                                                            const CallOptions& options) noexcept {
-  ReadSectionGuard section(record);
-  const Pipeline& p = *current_.load(std::memory_order_acquire);
+  // The tags are checked before the pipeline is taken: that needs nothing from it.
   constexpr size_t kDirectTags = 8;
   metrics_tag_t tags[kDirectTags];
-  if (p.direct.emit != nullptr && record->scopes == nullptr && copy_plain_tags(options.tags, tags))
-      [[likely]] {
+  const bool plain_tags = copy_plain_tags(options.tags, tags);
+  ReadSectionGuard section(record);
+  const Pipeline& p = *current_.load(std::memory_order_acquire);
+  if (plain_tags && p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
     const double rate = options.sample_rate ? std::min(*options.sample_rate, 1.0) : 1.0;
     const metrics_sample_t sample{sizeof(metrics_sample_t),
                                   static_cast<uint32_t>(kind),
@@ -235,16 +236,20 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
                                   {member.data(), member.size()},
                                   0};
     const int32_t status = p.direct.emit(p.direct.instance, &sample);
-    HotCounters& counters = telemetry_->counters_for(record);
-    if (status == METRICS_OK) [[likely]] {
-      bump(counters.direct);
-    } else {
-      bump(counters.general);
-      report_emit_status(*telemetry_, *p.routes.front().backend, key, status);
-    }
+    if (status == METRICS_OK) [[likely]]
+      bump(telemetry_->counters_for(record).direct);
+    else
+      direct_emit_failed(record, p, sample, status);
     return;
   }
   deliver(record, p, kind, key, value, member, options);
+}
+
+void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
+                                    const metrics_sample_t& sample, int32_t status) noexcept {
+  bump(telemetry_->counters_for(record).general);
+  report_emit_status(*telemetry_, *p.routes.front().backend,
+                     std::string_view(sample.name.data, sample.name.size), status);
 }
 
 namespace {

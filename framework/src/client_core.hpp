@@ -61,6 +61,11 @@ class ClientCore {
                                   std::string_view member, const CallOptions& options) noexcept;
   void send_sample(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
                    std::string_view member, const CallOptions& options) noexcept;
+  /// Counts and reports an emit the direct path's backend refused. Kept out of line so
+  /// that the direct path keeps nothing but the pipeline across the plugin call.
+  [[gnu::cold, gnu::noinline]] void direct_emit_failed(ThreadRecord* record, const Pipeline& p,
+                                                       const metrics_sample_t& sample,
+                                                       int32_t status) noexcept;
   /// The general path, for what the direct path does not take. Inside a read section.
   [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t kind,
                                  std::string_view key, double value, std::string_view member,
