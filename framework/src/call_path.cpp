@@ -1,6 +1,7 @@
 // The hot path of every metric call. Budget: a few nanoseconds and no allocation for a
 // call with up to 8 tags (see bench/framework and tests/framework/allocation_test.cpp).
 #include "client_core.hpp"
+#include "direct_tags.hpp"
 #include "log.hpp"
 
 #include <metrics/sdk/views.hpp>
@@ -152,37 +153,17 @@ inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
 
 }  // namespace
 
-namespace {
-
-// Written as a loop rather than memcmp: keys are short and usually differ in their first
-// byte, and a library call here would make the compiler save every live register around
-// the whole tag loop.
-[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
-// The direct path's tags: the call's own, when they need no work. True when every value is
-// a string, no key has the bad-tag shape and no key repeats; otherwise the general path
-// decides (it formats, strips or drops, and lets the later of two equal keys win).
-template <size_t N>
-[[gnu::always_inline]] inline bool copy_plain_tags(TagList call, metrics_tag_t (&out)[N]) noexcept {
-  if (call.size() > N) return false;
+bool take_formatted_tags(TagList call, DirectTags& out) noexcept {
   size_t n = 0;
   for (const Tag& t : call) {
-    if (t.value.type() != TagValue::Type::string || has_bad_tag_shape(t.key)) return false;
-    for (size_t i = 0; i < n; ++i)
-      if (out[i].key.size == t.key.size() &&
-          same_bytes(out[i].key.data, t.key.data(), t.key.size()))
-        return false;
-    const std::string_view value = t.value.string();
-    out[n++] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
+    if (!key_fits_direct(out.tags, n, t.key)) return false;
+    const std::string_view value = t.value.format(out.numbers[n], DirectTags::kNumberBytes);
+    if (value.data() == nullptr) return false;  // not formatted: the general path counts it
+    out.tags[n] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
+    ++n;
   }
   return true;
 }
-
-}  // namespace
 
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
 // own rate samples out returns from here without the delivering path's frame.
@@ -217,9 +198,12 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
                                                            std::string_view member,
                                                            const CallOptions& options) noexcept {
   // The tags are checked before the pipeline is taken: that needs nothing from it.
-  constexpr size_t kDirectTags = 8;
-  metrics_tag_t tags[kDirectTags];
-  const bool plain_tags = copy_plain_tags(options.tags, tags);
+  DirectTags tags;
+  DirectTagsCheck check = take_plain_tags(options.tags, tags);
+  if (check == DirectTagsCheck::has_numbers) [[unlikely]]
+    check = take_formatted_tags(options.tags, tags) ? DirectTagsCheck::taken
+                                                    : DirectTagsCheck::needs_general_path;
+  const bool plain_tags = check == DirectTagsCheck::taken;
   ReadSectionGuard section(record);
   const Pipeline& p = *current_.load(std::memory_order_acquire);
   if (plain_tags && p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
@@ -231,7 +215,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
                                   rate,
                                   {options.unit.data(), options.unit.size()},
                                   {options.instance.data(), options.instance.size()},
-                                  tags,
+                                  tags.tags,
                                   options.tags.size(),
                                   {member.data(), member.size()},
                                   0};
@@ -247,7 +231,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
 
 void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
                                     const metrics_sample_t& sample, int32_t status) noexcept {
-  bump(telemetry_->counters_for(record).general);
+  bump(telemetry_->counters_for(record).direct_failed);
   report_emit_status(*telemetry_, *p.routes.front().backend,
                      std::string_view(sample.name.data, sample.name.size), status);
 }

@@ -44,10 +44,16 @@ void TelemetryStore::add(std::string_view name, int64_t delta) noexcept {
 
 Telemetry TelemetryStore::snapshot() const {
   Telemetry t;
+  int64_t direct_path = 0;
+  int64_t general_path = 0;
   auto sum = [&](const HotCounters& h) {
     const int64_t direct = h.direct.load(std::memory_order_relaxed);
+    const int64_t direct_failed = h.direct_failed.load(std::memory_order_relaxed);
     const int64_t sampled_out = h.sampled_out.load(std::memory_order_relaxed);
-    t.calls += direct + sampled_out + h.general.load(std::memory_order_relaxed);
+    const int64_t general = h.general.load(std::memory_order_relaxed);
+    direct_path += direct + direct_failed;
+    general_path += general;
+    t.calls += direct + direct_failed + sampled_out + general;
     t.sampled_out += sampled_out;
     t.emitted += direct + h.general_emits.load(std::memory_order_relaxed);
   };
@@ -64,6 +70,8 @@ Telemetry TelemetryStore::snapshot() const {
   t.counters["calls"] = t.calls;
   t.counters["sampled_out"] = t.sampled_out;
   t.counters["emitted"] = t.emitted;
+  t.counters["calls.direct_path"] = direct_path;
+  t.counters["calls.general_path"] = general_path;
   return t;
 }
 

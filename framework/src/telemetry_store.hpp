@@ -17,11 +17,13 @@
 namespace metrics::detail {
 
 /// Each call is counted once, by the way it ended, so that the direct path pays one
-/// increment: calls = direct + sampled_out + general, emitted = direct + general_emits.
+/// increment: calls = direct + direct_failed + sampled_out + general, emitted = direct +
+/// general_emits.
 struct alignas(64) HotCounters {
   std::atomic<int64_t> direct{0};         ///< calls the direct path emitted
+  std::atomic<int64_t> direct_failed{0};  ///< calls whose direct emit the backend refused
   std::atomic<int64_t> sampled_out{0};    ///< calls the sample rate dropped
-  std::atomic<int64_t> general{0};        ///< every other call
+  std::atomic<int64_t> general{0};        ///< calls the general path took (not sampled out)
   std::atomic<int64_t> general_emits{0};  ///< samples the general path handed to a backend
 };
 

@@ -40,6 +40,16 @@ class TagValue {
   constexpr std::string_view string() const noexcept {
     return type_ == Type::string ? str_ : std::string_view{};
   }
+  /// The value for its type (Type::signed_integer, unsigned_integer, floating, boolean);
+  /// 0 or false for another type.
+  constexpr int64_t signed_integer() const noexcept {
+    return type_ == Type::signed_integer ? i_ : 0;
+  }
+  constexpr uint64_t unsigned_integer() const noexcept {
+    return type_ == Type::unsigned_integer ? u_ : 0;
+  }
+  constexpr double floating() const noexcept { return type_ == Type::floating ? f_ : 0.0; }
+  constexpr bool boolean() const noexcept { return type_ == Type::boolean && b_; }
   /// Writes the text form into `buffer` (at least 32 bytes for a number) and returns a
   /// view of it; for a string, returns the string itself. Booleans are "true"/"false",
   /// floating values use the shortest form that reads back exactly.

@@ -1,0 +1,189 @@
+// The direct path (a call's own tags checked and handed to the one backend) must deliver
+// exactly what the general path (merge, format, strip, dedup) delivers. Each call below is
+// made on a client whose pipeline allows the direct path and on one whose internal hook
+// forces the general path, and the two recordings are compared field by field.
+#include <catch2/catch.hpp>
+
+#include "recorder.hpp"
+
+#include <metrics/metrics.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+using metrics::test::config_for;
+using metrics::test::RecordedSample;
+using metrics::test::RecorderScope;
+
+namespace {
+
+metrics::Client recording_client() {
+  return metrics::Client(
+      metrics::Config::from_string(config_for("test.recording.RecordingBackend"), "direct.toml"));
+}
+
+std::vector<RecordedSample> record(const std::function<void(metrics::Client&)>& calls,
+                                   metrics::Client& client) {
+  RecorderScope rec;
+  calls(client);
+  return rec.samples();
+}
+
+void require_same(const std::vector<RecordedSample>& a, const std::vector<RecordedSample>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    INFO("sample " << i << " (" << a[i].name << ")");
+    CHECK(a[i].kind == b[i].kind);
+    CHECK(a[i].name == b[i].name);
+    CHECK(a[i].value == b[i].value);
+    CHECK(a[i].sample_rate == b[i].sample_rate);
+    CHECK(a[i].unit == b[i].unit);
+    CHECK(a[i].instance == b[i].instance);
+    CHECK(a[i].member == b[i].member);
+    CHECK(a[i].tags_text() == b[i].tags_text());
+  }
+}
+
+constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+constexpr uint64_t kUnsignedMax = std::numeric_limits<uint64_t>::max();
+
+// Seven calls the direct path takes, then three it leaves to the general path.
+void every_kind_of_call(metrics::Client& c) {
+  c.incr("plain");
+  c.incr("strings", 2, {.tags = {{"endpoint", "/api"}, {"status", "ok"}, {"empty", ""}}});
+  c.gauge("numbers", -7,
+          {.tags = {{"zero", 0},
+                    {"neg", -1},
+                    {"big", kMax},
+                    {"min", kMin},
+                    {"u", kUnsignedMax},
+                    {"t", true},
+                    {"f", false}}});
+  c.timing("floating", 12.5, {.tags = {{"ratio", 0.25}, {"code", 404}, {"s", std::string("x")}}});
+  c.distribution(
+      "passed_on", 512,
+      {.tags = {{"k", "v"}}, .instance = "worker-3", .sample_rate = 0.9999999999, .unit = "byte"});
+  c.set("members", "alice", {.tags = {{"team", "a"}}});
+  c.set("numeric_member", int64_t{-42});
+  // The general path: a repeated key (the later wins), more tags than the direct path
+  // carries, a key of the bad-tag shape (stripped in lenient mode).
+  c.incr("repeated", 1, {.tags = {{"a", "1"}, {"b", "x"}, {"a", "2"}}});
+  c.incr("many", 1,
+         {.tags = {{"t1", 1},
+                   {"t2", 2},
+                   {"t3", 3},
+                   {"t4", 4},
+                   {"t5", 5},
+                   {"t6", 6},
+                   {"t7", 7},
+                   {"t8", 8},
+                   {"t9", 9}}});
+  c.incr("bad_key", 1, {.tags = {{"org_id", 1}, {"kept", "k"}}});
+}
+
+}  // namespace
+
+TEST_CASE("the direct path delivers what the general path delivers", "[calls][direct]") {
+  auto direct = recording_client();
+  auto general = recording_client();
+  general.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});
+
+  auto via_direct = record(every_kind_of_call, direct);
+  auto via_general = record(every_kind_of_call, general);
+  require_same(via_direct, via_general);
+
+  REQUIRE(via_direct.size() == 10);
+  CHECK(via_direct[1].tags_text() == "endpoint:/api,status:ok,empty:");
+  CHECK(via_direct[2].tags_text() ==
+        "zero:0,neg:-1,big:9223372036854775807,min:-9223372036854775808,"
+        "u:18446744073709551615,t:true,f:false");
+  CHECK(via_direct[3].tags_text() == "ratio:0.25,code:404,s:x");
+  CHECK(via_direct[4].sample_rate == 0.9999999999);
+  CHECK(via_direct[6].member == "-42");
+  CHECK(via_direct[7].tags_text() == "a:2,b:x");
+  CHECK(via_direct[8].tags.size() == 9);
+  CHECK(via_direct[9].tags_text() == "kept:k");
+
+  auto d = direct.telemetry();
+  CHECK(d.get("calls.direct_path") == 7);
+  CHECK(d.get("calls.general_path") == 3);
+  CHECK(d.calls == 10);
+  CHECK(d.emitted == 10);
+  auto g = general.telemetry();
+  CHECK(g.get("calls.direct_path") == 0);
+  CHECK(g.get("calls.general_path") == 10);
+  CHECK(g.calls == 10);
+  CHECK(g.emitted == 10);
+}
+
+TEST_CASE("scoped tags and a config that needs merging send calls the general way",
+          "[calls][direct]") {
+  RecorderScope rec;
+  SECTION("a ScopedTags frame on the calling thread") {
+    auto c = recording_client();
+    {
+      metrics::ScopedTags scope({{"task", "t1"}});
+      c.incr("scoped", 1, {.tags = {{"k", "v"}}});
+    }
+    c.incr("unscoped", 1, {.tags = {{"k", "v"}}});
+    auto s = rec.samples();
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].tags_text() == "task:t1,k:v");
+    CHECK(s[1].tags_text() == "k:v");
+    CHECK(c.telemetry().get("calls.general_path") == 1);
+    CHECK(c.telemetry().get("calls.direct_path") == 1);
+  }
+  SECTION("a prefix, config tags or a rate below 1") {
+    for (const char* extra :
+         {"prefix = \"app.\"", "sample_rate = 0.9999999999", "[metrics.tags]\nenv = \"prod\""}) {
+      INFO(extra);
+      auto c = metrics::Client(metrics::Config::from_string(
+          config_for("test.recording.RecordingBackend", extra), "general.toml"));
+      c.incr("x", 1, {.tags = {{"k", "v"}}});
+      CHECK(c.telemetry().get("calls.direct_path") == 0);
+      CHECK(c.telemetry().get("calls.general_path") == 1);
+    }
+  }
+  SECTION("global tags added at run time, and removed again") {
+    auto c = recording_client();
+    c.add_global_tags({{"host", "h1"}});
+    c.incr("with_global");
+    c.remove_global_tags({"host"});
+    c.incr("without_global");
+    auto s = rec.samples();
+    REQUIRE(s.size() == 2);
+    CHECK(s[0].tags_text() == "host:h1");
+    CHECK(s[1].tags_text().empty());
+    CHECK(c.telemetry().get("calls.general_path") == 1);
+    CHECK(c.telemetry().get("calls.direct_path") == 1);
+  }
+}
+
+TEST_CASE("a backend that fails or refuses a direct emit is counted, and nothing is emitted",
+          "[calls][direct]") {
+  SECTION("an emit that throws: a backend error") {
+    auto c = metrics::Client(metrics::Config::from_string(
+        config_for("test.recording.ThrowingBackend"), "throwing.toml"));
+    c.incr("failed", 1, {.tags = {{"k", "v"}}});
+    auto t = c.telemetry();
+    CHECK(t.get("calls.direct_path") == 1);
+    CHECK(t.calls == 1);
+    CHECK(t.emitted == 0);
+    CHECK(t.get("backend_errors") == 1);
+  }
+  SECTION("an emit answered METRICS_ERR_DROPPED: refused, the cause counted by the plugin") {
+    auto c = metrics::Client(metrics::Config::from_string(
+        config_for("test.recording.DroppingBackend"), "dropping.toml"));
+    c.incr("dropped", 1, {.tags = {{"k", "v"}}});
+    auto t = c.telemetry();
+    CHECK(t.get("calls.direct_path") == 1);
+    CHECK(t.emitted == 0);
+    CHECK(t.get("backend_refused") == 1);
+    CHECK(t.get("dropped.test_full") == 1);
+    CHECK(t.get("backend_errors") == 0);
+  }
+}
