@@ -153,17 +153,40 @@ inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
 
 }  // namespace
 
-bool take_formatted_tags(TagList call, DirectTags& out) noexcept {
-  size_t n = 0;
-  for (const Tag& t : call) {
-    if (!key_fits_direct(out.tags, n, t.key)) return false;
-    const std::string_view value = t.value.format(out.numbers[n], DirectTags::kNumberBytes);
-    if (value.data() == nullptr) return false;  // not formatted: the general path counts it
-    out.tags[n] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
-    ++n;
+DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
+                                              DirectTags& out) noexcept {
+  return take_tags<true>(base, call, out);
+}
+
+namespace {
+
+// A name longer than the stack buffer: rare, so it may allocate.
+[[gnu::cold, gnu::noinline]] bool join_long_name(const Pipeline& p, std::string_view key,
+                                                 std::string& out) noexcept {
+  try {
+    out.reserve(p.config.prefix.size() + key.size());
+    out.append(p.config.prefix).append(key);
+    return true;
+  } catch (...) {
+    return false;
   }
+}
+
+// Puts the prefix before `name` (the key), in `buffer`; false, leaving `name` alone, when
+// the full name does not fit.
+[[gnu::always_inline]] inline bool join_name(const Pipeline& p, metrics_str_t& name,
+                                             char (&buffer)[256]) noexcept {
+  const std::string& prefix = p.config.prefix;
+  if (prefix.empty()) [[likely]]
+    return true;
+  if (prefix.size() + name.size > sizeof(buffer)) return false;
+  std::memcpy(buffer, prefix.data(), prefix.size());
+  std::memcpy(buffer + prefix.size(), name.data, name.size);
+  name = {buffer, prefix.size() + name.size};
   return true;
 }
+
+}  // namespace
 
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
 // own rate samples out returns from here without the delivering path's frame.
@@ -191,42 +214,60 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   send_sample(record, METRICS_KIND_SET, key, value, member, options);
 }
 
-// The direct path when the pipeline and the call allow it, else the general one.
+// Sampling by the config's rate, then the direct path when the pipeline and the call allow
+// it, else the general one.
 [[gnu::always_inline]] inline void ClientCore::send_sample(ThreadRecord* record,
                                                            metrics_kind_t kind,
                                                            std::string_view key, double value,
                                                            std::string_view member,
                                                            const CallOptions& options) noexcept {
-  // The tags are checked before the pipeline is taken: that needs nothing from it.
-  DirectTags tags;
-  DirectTagsCheck check = take_plain_tags(options.tags, tags);
-  if (check == DirectTagsCheck::has_numbers) [[unlikely]]
-    check = take_formatted_tags(options.tags, tags) ? DirectTagsCheck::taken
-                                                    : DirectTagsCheck::needs_general_path;
-  const bool plain_tags = check == DirectTagsCheck::taken;
   ReadSectionGuard section(record);
   const Pipeline& p = *current_.load(std::memory_order_acquire);
-  if (plain_tags && p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
-    const double rate = options.sample_rate ? std::min(*options.sample_rate, 1.0) : 1.0;
-    const metrics_sample_t sample{sizeof(metrics_sample_t),
-                                  static_cast<uint32_t>(kind),
-                                  {key.data(), key.size()},
-                                  value,
-                                  rate,
-                                  {options.unit.data(), options.unit.size()},
-                                  {options.instance.data(), options.instance.size()},
-                                  tags.tags,
-                                  options.tags.size(),
-                                  {member.data(), member.size()},
-                                  0};
-    const int32_t status = p.direct.emit(p.direct.instance, &sample);
-    if (status == METRICS_OK) [[likely]]
-      bump(telemetry_->counters_for(record).direct);
-    else
-      direct_emit_failed(record, p, sample, status);
+  // A rate given by the call was decided in record(); otherwise the config's applies.
+  double rate = 1.0;
+  if (options.sample_rate) [[unlikely]] {
+    rate = std::min(*options.sample_rate, 1.0);
+  } else if (p.config.sample_rate < 1.0) [[unlikely]] {
+    rate = p.config.sample_rate;
+    if (!keep_sample(record, rate)) {
+      bump(telemetry_->counters_for(record).sampled_out);
+      return;
+    }
+  }
+  if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
+    // The sample's own fields are stored first, so that the tag loop below has registers
+    // to spare; a call that turns to the general path reads them back from it.
+    metrics_sample_t sample;
+    sample.struct_size = sizeof(metrics_sample_t);
+    sample.kind = static_cast<uint32_t>(kind);
+    sample.name = {key.data(), key.size()};
+    sample.value = value;
+    sample.sample_rate = rate;
+    sample.unit = {options.unit.data(), options.unit.size()};
+    sample.instance = {options.instance.data(), options.instance.size()};
+    sample.set_member = {member.data(), member.size()};
+    sample.timestamp_unix_ns = 0;
+    DirectTags tags;
+    DirectTagsCheck check = take_tags<false>(p.base_views, options.tags, tags);
+    if (check == DirectTagsCheck::has_floating) [[unlikely]]
+      check = take_tags_formatting_floating(p.base_views, options.tags, tags);
+    char name_buffer[256];
+    if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
+      sample.tags = tags.tags;
+      sample.tag_count = tags.count;
+      const int32_t status = p.direct.emit(p.direct.instance, &sample);
+      if (status == METRICS_OK) [[likely]]
+        bump(telemetry_->counters_for(record).direct);
+      else
+        direct_emit_failed(record, p, sample, status);
+      return;
+    }
+    deliver(record, p, rate, static_cast<metrics_kind_t>(sample.kind),
+            std::string_view(sample.name.data, sample.name.size), sample.value,
+            std::string_view(sample.set_member.data, sample.set_member.size), options);
     return;
   }
-  deliver(record, p, kind, key, value, member, options);
+  deliver(record, p, rate, kind, key, value, member, options);
 }
 
 void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
@@ -236,50 +277,26 @@ void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
                      std::string_view(sample.name.data, sample.name.size), status);
 }
 
-namespace {
-// A name longer than the stack buffer: rare, so it may allocate.
-[[gnu::cold, gnu::noinline]] bool join_long_name(const Pipeline& p, std::string_view key,
-                                                 std::string& out) noexcept {
-  try {
-    out.reserve(p.config.prefix.size() + key.size());
-    out.append(p.config.prefix).append(key);
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-}  // namespace
-
-void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t kind,
+void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, double rate, metrics_kind_t kind,
                          std::string_view key, double value, std::string_view member,
                          const CallOptions& options) noexcept {
   HotCounters& counters = telemetry_->counters_for(record);
-  // A rate given by the call was decided in record(); otherwise the config's applies.
-  const double rate = options.sample_rate ? *options.sample_rate : p.config.sample_rate;
-  if (!options.sample_rate && !keep_sample(record, rate)) [[unlikely]] {
-    bump(counters.sampled_out);
-    return;
-  }
   bump(counters.general);
 
-  // The full name: prefix + key, on the stack unless it is unusually long.
+  // The full name, on the stack unless it is unusually long.
   char name_buffer[256];
-  std::string_view name = key;
-  const std::string& prefix = p.config.prefix;
-  if (!prefix.empty()) [[unlikely]] {
-    if (prefix.size() + key.size() <= sizeof(name_buffer)) [[likely]] {
-      std::memcpy(name_buffer, prefix.data(), prefix.size());
-      std::memcpy(name_buffer + prefix.size(), key.data(), key.size());
-      name = std::string_view(name_buffer, prefix.size() + key.size());
-    } else {
-      thread_local std::string long_name;
-      long_name.clear();
-      if (!join_long_name(p, key, long_name)) {
-        telemetry_->add("dropped.out_of_memory", 1);
-        return;
-      }
-      name = long_name;
+  metrics_str_t full_name{key.data(), key.size()};
+  std::string_view name;
+  if (join_name(p, full_name, name_buffer)) [[likely]] {
+    name = std::string_view(full_name.data, full_name.size);
+  } else {
+    thread_local std::string long_name;
+    long_name.clear();
+    if (!join_long_name(p, key, long_name)) {
+      telemetry_->add("dropped.out_of_memory", 1);
+      return;
     }
+    name = long_name;
   }
 
   TagScratch tags;
@@ -297,7 +314,7 @@ void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, metrics_kind_t
                                 static_cast<uint32_t>(kind),
                                 {name.data(), name.size()},
                                 value,
-                                rate > 0.0 && rate < 1.0 ? rate : 1.0,
+                                rate,
                                 {options.unit.data(), options.unit.size()},
                                 {options.instance.data(), options.instance.size()},
                                 tags.tags,

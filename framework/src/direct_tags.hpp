@@ -1,7 +1,8 @@
-// The tags of a call on the direct path (see ClientCore::send_sample): the call's own tags,
-// checked and laid out for the plugin, with no merging to do. A call whose tags need more
-// (a key of the bad-tag shape, a repeated key, more than kMax tags) takes the general path,
-// which strips or drops, lets the later of two equal keys win, and counts.
+// The tags of a call on the direct path (see ClientCore::send_sample): the pipeline's base
+// tags (config and global, checked when the pipeline was built) followed by the call's own,
+// merged as a Python dict update (a repeated key keeps its first position and takes the
+// later value). A call whose tags need more (a key of the bad-tag shape, more than
+// kMaxCallTags tags) takes the general path, which strips or drops, and counts.
 #pragma once
 
 #include <metrics/abi.h>
@@ -10,16 +11,22 @@
 #include "pipeline.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace metrics::detail {
 
 struct DirectTags {
-  static constexpr size_t kMax = 8;
-  static constexpr size_t kNumberBytes = 32;
-  metrics_tag_t tags[kMax];
-  char numbers[kMax][kNumberBytes];  // the text of numeric and boolean values
+  static constexpr size_t kMaxCallTags = 8;
+  static constexpr size_t kMaxBaseTags = 16;
+  static constexpr size_t kNumberBytes = 32;  // as TagValue::format asks
+  metrics_tag_t tags[kMaxBaseTags + kMaxCallTags];
+  size_t count;                              // set by take_tags when it answers taken
+  char numbers[kMaxCallTags][kNumberBytes];  // the text of the call's numeric values
 };
+
+/// What take_tags found.
+enum class DirectTagsCheck { taken, has_floating, needs_general_path };
 
 // Written as a loop rather than memcmp: keys are short and usually differ in their first
 // byte, and a library call here would make the compiler save every live register around
@@ -30,15 +37,13 @@ struct DirectTags {
   return true;
 }
 
-/// True when `key` may follow the `n` tags already taken: not of the bad-tag shape, and not
-/// one of theirs.
-[[gnu::always_inline]] inline bool key_fits_direct(const metrics_tag_t* taken, size_t n,
-                                                   std::string_view key) noexcept {
-  if (has_bad_tag_shape(key)) return false;
+/// The index of `key` among the first `n` tags, or `n`.
+[[gnu::always_inline]] inline size_t find_key(const metrics_tag_t* tags, size_t n,
+                                              std::string_view key) noexcept {
   for (size_t i = 0; i < n; ++i)
-    if (taken[i].key.size == key.size() && same_bytes(taken[i].key.data, key.data(), key.size()))
-      return false;
-  return true;
+    if (tags[i].key.size == key.size() && same_bytes(tags[i].key.data, key.data(), key.size()))
+      return i;
+  return n;
 }
 
 /// The decimal text of `value` (with `negative`, a minus sign first), written backwards
@@ -56,8 +61,8 @@ struct DirectTags {
   return std::string_view(p, static_cast<size_t>(end - p));
 }
 
-/// The text of an integer or boolean value; empty data() for a floating one.
-[[gnu::always_inline]] inline std::string_view number_text(
+/// The text of an integer or boolean value; a null data() for a floating one.
+[[gnu::always_inline]] inline std::string_view integer_text(
     const TagValue& v, char (&buffer)[DirectTags::kNumberBytes]) noexcept {
   if (v.type() == TagValue::Type::signed_integer) {
     const int64_t i = v.signed_integer();
@@ -72,32 +77,46 @@ struct DirectTags {
   return {};
 }
 
-/// What take_plain_tags found.
-enum class DirectTagsCheck { taken, has_numbers, needs_general_path };
-
-/// Fills `out` with the call's tags when all are strings. For has_numbers, call
-/// take_formatted_tags; for needs_general_path, the call takes the general path.
-[[gnu::always_inline]] inline DirectTagsCheck take_plain_tags(TagList call,
-                                                              DirectTags& out) noexcept {
-  if (call.size() > DirectTags::kMax) return DirectTagsCheck::needs_general_path;
+/// Fills `out` with `base` then the call's tags. With kFormatFloating false, integers and
+/// booleans are formatted inline and a floating value stops the loop (has_floating: call
+/// again with true, which formats every number through TagValue::format, out of line, so
+/// that the common loop has no call in it).
+template <bool kFormatFloating>
+[[gnu::always_inline]] inline DirectTagsCheck take_tags(const std::vector<metrics_tag_t>& base,
+                                                        TagList call, DirectTags& out) noexcept {
+  if (call.size() > DirectTags::kMaxCallTags) return DirectTagsCheck::needs_general_path;
   size_t n = 0;
-  for (const Tag& t : call) {
-    if (!key_fits_direct(out.tags, n, t.key)) return DirectTagsCheck::needs_general_path;
+  if (!base.empty()) [[unlikely]] {
+    n = base.size();
+    for (size_t i = 0; i < n; ++i) out.tags[i] = base[i];
+  }
+  const Tag* in = call.begin();
+  for (size_t i = 0; i < call.size(); ++i) {
+    const Tag& t = in[i];
+    if (has_bad_tag_shape(t.key)) return DirectTagsCheck::needs_general_path;
     std::string_view value;
     if (t.value.type() == TagValue::Type::string) [[likely]] {
       value = t.value.string();
+    } else if constexpr (kFormatFloating) {
+      value = t.value.format(out.numbers[i], DirectTags::kNumberBytes);
+      if (value.data() == nullptr) return DirectTagsCheck::needs_general_path;
     } else {
-      value = number_text(t.value, out.numbers[n]);
-      if (value.data() == nullptr) return DirectTagsCheck::has_numbers;
+      value = integer_text(t.value, out.numbers[i]);
+      if (value.data() == nullptr) return DirectTagsCheck::has_floating;
     }
-    out.tags[n++] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
+    const size_t at = find_key(out.tags, n, t.key);
+    if (at == n) {
+      out.tags[n++] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
+    } else {
+      out.tags[at].value = {value.data(), value.size()};
+    }
   }
+  out.count = n;
   return DirectTagsCheck::taken;
 }
 
-/// take_plain_tags for calls with numeric or boolean values, which it formats into
-/// out.numbers; false when the call needs the general path. Out of line, so that the
-/// all-strings loop has no call in it.
-bool take_formatted_tags(TagList call, DirectTags& out) noexcept;
+/// take_tags<true>, out of line.
+DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
+                                              DirectTags& out) noexcept;
 
 }  // namespace metrics::detail

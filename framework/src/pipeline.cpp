@@ -1,5 +1,7 @@
 #include "pipeline.hpp"
 
+#include "direct_tags.hpp"
+
 #include "log.hpp"
 #include "text.hpp"
 
@@ -41,8 +43,8 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
 void Pipeline::plan_direct_path() noexcept {
   direct = {};
   const bool one_backend_for_every_key = routes.size() == 1 && routes.front().prefixes.empty();
-  if (one_backend_for_every_key && config.prefix.empty() && base_views.empty() &&
-      config.sample_rate >= 1.0 && internal_hook.fn == nullptr)
+  if (one_backend_for_every_key && base_views.size() <= DirectTags::kMaxBaseTags &&
+      internal_hook.fn == nullptr)
     direct = routes.front().backend->direct_emit();
 }
 

@@ -35,9 +35,10 @@ struct Pipeline {
   OwnedTags base_tags;
   std::vector<metrics_tag_t> base_views;
   InternalHook internal_hook;
-  /// Set when a call needs no more than its own tags checked before the one backend's
-  /// emit: one route taking every key, no prefix, no base tags, a config rate of 1, no
-  /// internal hook, a backend that may be called from any thread. See plan_direct_path.
+  /// Set when a call may go straight to the one backend's emit with the base tags and its
+  /// own (see direct_tags.hpp): one route taking every key, at most
+  /// DirectTags::kMaxBaseTags base tags, no internal hook, a backend that may be called
+  /// from any thread. See plan_direct_path.
   DirectEmit direct;
 
   /// Fills base_tags/base_views from the config's tags and `global`, applying the

@@ -1,7 +1,8 @@
-// The direct path (a call's own tags checked and handed to the one backend) must deliver
-// exactly what the general path (merge, format, strip, dedup) delivers. Each call below is
-// made on a client whose pipeline allows the direct path and on one whose internal hook
-// forces the general path, and the two recordings are compared field by field.
+// The direct path (base tags and the call's own merged on a small frame and handed to the
+// one backend) must deliver exactly what the general path (scoped tags, stripping, several
+// backends) delivers. Each call below is made on a client whose pipeline allows the direct
+// path and on one whose internal hook forces the general path, with the same config, and
+// the two recordings are compared field by field.
 #include <catch2/catch.hpp>
 
 #include "recorder.hpp"
@@ -20,9 +21,13 @@ using metrics::test::RecorderScope;
 
 namespace {
 
-metrics::Client recording_client() {
-  return metrics::Client(
-      metrics::Config::from_string(config_for("test.recording.RecordingBackend"), "direct.toml"));
+metrics::Client recording_client(const std::string& extra = "") {
+  return metrics::Client(metrics::Config::from_string(
+      config_for("test.recording.RecordingBackend", extra), "direct.toml"));
+}
+
+void force_general_path(metrics::Client& c) {
+  c.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});
 }
 
 std::vector<RecordedSample> record(const std::function<void(metrics::Client&)>& calls,
@@ -51,7 +56,7 @@ constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr uint64_t kUnsignedMax = std::numeric_limits<uint64_t>::max();
 
-// Seven calls the direct path takes, then three it leaves to the general path.
+// Eight calls the direct path takes, then two it leaves to the general path.
 void every_kind_of_call(metrics::Client& c) {
   c.incr("plain");
   c.incr("strings", 2, {.tags = {{"endpoint", "/api"}, {"status", "ok"}, {"empty", ""}}});
@@ -69,9 +74,10 @@ void every_kind_of_call(metrics::Client& c) {
       {.tags = {{"k", "v"}}, .instance = "worker-3", .sample_rate = 0.9999999999, .unit = "byte"});
   c.set("members", "alice", {.tags = {{"team", "a"}}});
   c.set("numeric_member", int64_t{-42});
-  // The general path: a repeated key (the later wins), more tags than the direct path
-  // carries, a key of the bad-tag shape (stripped in lenient mode).
+  // A repeated key: the later value wins in the first position, as a dict update.
   c.incr("repeated", 1, {.tags = {{"a", "1"}, {"b", "x"}, {"a", "2"}}});
+  // The general path: more tags than the direct path carries, a key of the bad-tag shape
+  // (stripped in lenient mode).
   c.incr("many", 1,
          {.tags = {{"t1", 1},
                    {"t2", 2},
@@ -90,7 +96,7 @@ void every_kind_of_call(metrics::Client& c) {
 TEST_CASE("the direct path delivers what the general path delivers", "[calls][direct]") {
   auto direct = recording_client();
   auto general = recording_client();
-  general.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});
+  force_general_path(general);
 
   auto via_direct = record(every_kind_of_call, direct);
   auto via_general = record(every_kind_of_call, general);
@@ -109,8 +115,8 @@ TEST_CASE("the direct path delivers what the general path delivers", "[calls][di
   CHECK(via_direct[9].tags_text() == "kept:k");
 
   auto d = direct.telemetry();
-  CHECK(d.get("calls.direct_path") == 7);
-  CHECK(d.get("calls.general_path") == 3);
+  CHECK(d.get("calls.direct_path") == 8);
+  CHECK(d.get("calls.general_path") == 2);
   CHECK(d.calls == 10);
   CHECK(d.emitted == 10);
   auto g = general.telemetry();
@@ -120,7 +126,35 @@ TEST_CASE("the direct path delivers what the general path delivers", "[calls][di
   CHECK(g.emitted == 10);
 }
 
-TEST_CASE("scoped tags and a config that needs merging send calls the general way",
+TEST_CASE("prefix, config tags, global tags and the config's rate: both paths agree",
+          "[calls][direct]") {
+  // A call tag that repeats a config or a global tag takes its place (dict update).
+  const std::string config =
+      "prefix = \"app.\"\nsample_rate = 0.9999999999\n"
+      "[metrics.tags]\nenv = \"prod\"\nregion = \"eu\"\nstatus = \"config\"";
+  auto direct = recording_client(config);
+  auto general = recording_client(config);
+  force_general_path(general);
+  for (auto* c : {&direct, &general}) c->add_global_tags({{"host", "h1"}, {"region", "us"}});
+  auto calls = [](metrics::Client& c) {
+    c.incr("requests", 1, {.tags = {{"status", 200}, {"host", "h2"}, {"endpoint", "/api"}}});
+    c.gauge("depth", 4);
+    c.incr("own_rate", 1, {.sample_rate = 1.0});
+  };
+  auto via_direct = record(calls, direct);
+  auto via_general = record(calls, general);
+  require_same(via_direct, via_general);
+  REQUIRE(via_direct.size() == 3);
+  CHECK(via_direct[0].name == "app.requests");
+  CHECK(via_direct[0].tags_text() == "env:prod,region:us,status:200,host:h2,endpoint:/api");
+  CHECK(via_direct[0].sample_rate == 0.9999999999);
+  CHECK(via_direct[1].tags_text() == "env:prod,region:us,status:config,host:h1");
+  CHECK(via_direct[2].sample_rate == 1.0);
+  CHECK(direct.telemetry().get("calls.direct_path") == 3);
+  CHECK(general.telemetry().get("calls.general_path") == 3);
+}
+
+TEST_CASE("scoped tags, several backends and many base tags send calls the general way",
           "[calls][direct]") {
   RecorderScope rec;
   SECTION("a ScopedTags frame on the calling thread") {
@@ -137,27 +171,32 @@ TEST_CASE("scoped tags and a config that needs merging send calls the general wa
     CHECK(c.telemetry().get("calls.general_path") == 1);
     CHECK(c.telemetry().get("calls.direct_path") == 1);
   }
-  SECTION("a prefix, config tags or a rate below 1") {
-    for (const char* extra :
-         {"prefix = \"app.\"", "sample_rate = 0.9999999999", "[metrics.tags]\nenv = \"prod\""}) {
-      INFO(extra);
-      auto c = metrics::Client(metrics::Config::from_string(
-          config_for("test.recording.RecordingBackend", extra), "general.toml"));
-      c.incr("x", 1, {.tags = {{"k", "v"}}});
-      CHECK(c.telemetry().get("calls.direct_path") == 0);
-      CHECK(c.telemetry().get("calls.general_path") == 1);
-    }
+  SECTION("two backends") {
+    auto c = metrics::Client(metrics::Config::from_string(
+        std::string("[metrics]\nplugin_path = [\"") + METRICS_TEST_FIXTURE_PLUGIN_DIR +
+            "\"]\n"
+            "[[metrics.backends]]\nbackend = \"test.recording.RecordingBackend\"\n"
+            "[[metrics.backends]]\nbackend = \"test.recording.RecordingBackend\"\n",
+        "two.toml"));
+    c.incr("x", 1, {.tags = {{"k", "v"}}});
+    CHECK(rec.samples().size() == 2);
+    CHECK(c.telemetry().get("calls.direct_path") == 0);
+    CHECK(c.telemetry().get("calls.general_path") == 1);
   }
-  SECTION("global tags added at run time, and removed again") {
+  SECTION("more global tags than the direct path carries, then fewer again") {
     auto c = recording_client();
-    c.add_global_tags({{"host", "h1"}});
-    c.incr("with_global");
-    c.remove_global_tags({"host"});
-    c.incr("without_global");
+    std::vector<metrics::Tag> many;
+    std::vector<std::string> keys;
+    for (int i = 0; i < 17; ++i) keys.push_back("g" + std::to_string(i));
+    for (const auto& k : keys) many.push_back({k, 1});
+    c.add_global_tags(many);
+    c.incr("with_many");
+    c.remove_global_tags({"g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8"});
+    c.incr("with_fewer");
     auto s = rec.samples();
     REQUIRE(s.size() == 2);
-    CHECK(s[0].tags_text() == "host:h1");
-    CHECK(s[1].tags_text().empty());
+    CHECK(s[0].tags.size() == 17);
+    CHECK(s[1].tags.size() == 8);
     CHECK(c.telemetry().get("calls.general_path") == 1);
     CHECK(c.telemetry().get("calls.direct_path") == 1);
   }

@@ -15,9 +15,9 @@ struct Telemetry {
   /// Every counter by name: the above, "dropped.<reason>" (host and plugin causes, one
   /// count per drop), "backend_refused" (emits a backend answered METRICS_ERR_DROPPED;
   /// the backend counts the cause), "backend_errors",
-  /// "calls.direct_path" and "calls.general_path" (calls delivered with only their own
-  /// tags checked, into the one backend, and calls that needed merging, a prefix, the
-  /// config's rate or several backends; the first kind costs a few nanoseconds less),
+  /// "calls.direct_path" and "calls.general_path" (calls that went straight to the one
+  /// backend, and calls that needed more: scoped tags, a tag key to strip, more than 8
+  /// tags, several backends or an internal hook; the first kind costs less),
   /// "reloads.*", and whatever plugins counted through the host, under the names they
   /// gave (e.g. "dropped.queue_full").
   std::map<std::string, int64_t> counters;
