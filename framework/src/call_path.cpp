@@ -29,8 +29,8 @@ inline bool keep_sample(ThreadRecord* r, double rate) noexcept {
 }  // namespace
 
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
-                                              DirectTags& out) noexcept {
-  return take_tags<true>(base, call, out);
+                                              DirectTags& out, size_t& count) noexcept {
+  return take_tags<true>(base, call, out, count);
 }
 
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
@@ -79,27 +79,26 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
       return;
     }
   }
+  // The sample's own fields are stored first, so that the tag loop below has registers to
+  // spare; the general path reads them back from it.
+  metrics_sample_t sample;
+  sample.struct_size = sizeof(metrics_sample_t);
+  sample.kind = static_cast<uint32_t>(kind);
+  sample.name = {key.data(), key.size()};
+  sample.value = value;
+  sample.sample_rate = rate;
+  sample.unit = {options.unit.data(), options.unit.size()};
+  sample.instance = {options.instance.data(), options.instance.size()};
+  sample.set_member = {member.data(), member.size()};
+  sample.timestamp_unix_ns = 0;
   if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
-    // The sample's own fields are stored first, so that the tag loop below has registers
-    // to spare; a call that turns to the general path reads them back from it.
-    metrics_sample_t sample;
-    sample.struct_size = sizeof(metrics_sample_t);
-    sample.kind = static_cast<uint32_t>(kind);
-    sample.name = {key.data(), key.size()};
-    sample.value = value;
-    sample.sample_rate = rate;
-    sample.unit = {options.unit.data(), options.unit.size()};
-    sample.instance = {options.instance.data(), options.instance.size()};
-    sample.set_member = {member.data(), member.size()};
-    sample.timestamp_unix_ns = 0;
     DirectTags tags;
-    DirectTagsCheck check = take_tags<false>(p.base_views, options.tags, tags);
+    DirectTagsCheck check = take_tags<false>(p.base_views, options.tags, tags, sample.tag_count);
     if (check == DirectTagsCheck::has_floating) [[unlikely]]
-      check = take_tags_formatting_floating(p.base_views, options.tags, tags);
+      check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tag_count);
     char name_buffer[256];
     if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
       sample.tags = tags.tags;
-      sample.tag_count = tags.count;
       const int32_t status = p.direct.emit(p.direct.instance, &sample);
       if (status == METRICS_OK) [[likely]]
         bump(telemetry_->counters_for(record).direct);
@@ -107,12 +106,8 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
         direct_emit_failed(record, p, sample, status);
       return;
     }
-    deliver(record, p, rate, static_cast<metrics_kind_t>(sample.kind),
-            std::string_view(sample.name.data, sample.name.size), sample.value,
-            std::string_view(sample.set_member.data, sample.set_member.size), options);
-    return;
   }
-  deliver(record, p, rate, kind, key, value, member, options);
+  deliver(record, p, sample, options);
 }
 
 }  // namespace metrics::detail

@@ -67,10 +67,10 @@ class ClientCore {
                                                        const metrics_sample_t& sample,
                                                        int32_t status) noexcept;
   /// The general path, for what the direct path does not take. Inside a read section.
-  /// `rate` is the sampling decision already made (the call kept) and passed on.
-  [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p, double rate,
-                                 metrics_kind_t kind, std::string_view key, double value,
-                                 std::string_view member, const CallOptions& options) noexcept;
+  /// The general path. `call` holds everything but the tags, with the key as its name,
+  /// and the rate already decided (the call kept).
+  [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p,
+                                 const metrics_sample_t& call, const CallOptions& options) noexcept;
   /// Publishes `next`, waits for readers of the old pipeline, then destroys it (flushing
   /// and destroying backends it alone held). Caller holds writer_mutex_.
   void publish(std::unique_ptr<Pipeline> next);

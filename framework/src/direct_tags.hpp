@@ -21,7 +21,6 @@ struct DirectTags {
   static constexpr size_t kMaxBaseTags = 16;
   static constexpr size_t kNumberBytes = 32;  // as TagValue::format asks
   metrics_tag_t tags[kMaxBaseTags + kMaxCallTags];
-  size_t count;                              // set by take_tags when it answers taken
   char numbers[kMaxCallTags][kNumberBytes];  // the text of the call's numeric values
 };
 
@@ -77,13 +76,14 @@ enum class DirectTagsCheck { taken, has_floating, needs_general_path };
   return {};
 }
 
-/// Fills `out` with `base` then the call's tags. With kFormatFloating false, integers and
-/// booleans are formatted inline and a floating value stops the loop (has_floating: call
-/// again with true, which formats every number through TagValue::format, out of line, so
-/// that the common loop has no call in it).
+/// Fills `out` with `base` then the call's tags, and `count` with their number. With
+/// kFormatFloating false, integers and booleans are formatted inline and a floating value stops the
+/// loop (has_floating: call again with true, which formats every number through TagValue::format,
+/// out of line, so that the common loop has no call in it).
 template <bool kFormatFloating>
 [[gnu::always_inline]] inline DirectTagsCheck take_tags(const std::vector<metrics_tag_t>& base,
-                                                        TagList call, DirectTags& out) noexcept {
+                                                        TagList call, DirectTags& out,
+                                                        size_t& count) noexcept {
   if (call.size() > DirectTags::kMaxCallTags) return DirectTagsCheck::needs_general_path;
   size_t n = 0;
   if (!base.empty()) [[unlikely]] {
@@ -111,7 +111,7 @@ template <bool kFormatFloating>
       out.tags[at].value = {value.data(), value.size()};
     }
   }
-  out.count = n;
+  count = n;
   return DirectTagsCheck::taken;
 }
 

@@ -159,27 +159,25 @@ void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
                      std::string_view(sample.name.data, sample.name.size), status);
 }
 
-void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, double rate, metrics_kind_t kind,
-                         std::string_view key, double value, std::string_view member,
+void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, const metrics_sample_t& call,
                          const CallOptions& options) noexcept {
   HotCounters& counters = telemetry_->counters_for(record);
   bump(counters.general);
+  const std::string_view key(call.name.data, call.name.size);
 
   // The full name, on the stack unless it is unusually long.
+  metrics_sample_t sample = call;
   char name_buffer[256];
-  metrics_str_t full_name{key.data(), key.size()};
-  std::string_view name;
-  if (join_name(p, full_name, name_buffer)) [[likely]] {
-    name = std::string_view(full_name.data, full_name.size);
-  } else {
+  if (!join_name(p, sample.name, name_buffer)) [[unlikely]] {
     thread_local std::string long_name;
     long_name.clear();
     if (!join_long_name(p, key, long_name)) {
       telemetry_->add("dropped.out_of_memory", 1);
       return;
     }
-    name = long_name;
+    sample.name = {long_name.data(), long_name.size()};
   }
+  const std::string_view name(sample.name.data, sample.name.size);
 
   TagScratch tags;
   std::string_view bad_key;
@@ -192,17 +190,8 @@ void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, double rate, m
   if (tags.lost != 0) [[unlikely]]
     report_lost_tags(*telemetry_, name, tags.lost);
 
-  const metrics_sample_t sample{sizeof(metrics_sample_t),
-                                static_cast<uint32_t>(kind),
-                                {name.data(), name.size()},
-                                value,
-                                rate,
-                                {options.unit.data(), options.unit.size()},
-                                {options.instance.data(), options.instance.size()},
-                                tags.tags,
-                                tags.count,
-                                {member.data(), member.size()},
-                                0};
+  sample.tags = tags.tags;
+  sample.tag_count = tags.count;
   for (const Route& route : p.routes) {
     if (!route.accepts(key)) continue;
     const int32_t status = route.backend->emit(sample);
@@ -216,7 +205,8 @@ void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, double rate, m
     for (const auto& skip : p.config.skip_internal_prefixes)
       if (key.starts_with(skip)) return;
     p.internal_hook.fn(p.internal_hook.context,
-                       metrics::sdk::name_of(static_cast<metrics::sdk::Kind>(kind)), name, value);
+                       metrics::sdk::name_of(static_cast<metrics::sdk::Kind>(sample.kind)), name,
+                       sample.value);
   }
 }
 
