@@ -81,7 +81,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   }
   // The sample's own fields are stored first, so that the tag loop below has registers to
   // spare; the general path reads them back from it.
-  metrics_sample_t sample;
+  alignas(64) metrics_sample_t sample;
   sample.struct_size = sizeof(metrics_sample_t);
   sample.kind = static_cast<uint32_t>(kind);
   sample.name = {key.data(), key.size()};
@@ -92,7 +92,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   sample.set_member = {member.data(), member.size()};
   sample.timestamp_unix_ns = 0;
   if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
-    DirectTags tags;
+    alignas(64) DirectTags tags;
     DirectTagsCheck check = take_tags<false>(p.base_views, options.tags, tags, sample.tag_count);
     if (check == DirectTagsCheck::has_floating) [[unlikely]]
       check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tag_count);
