@@ -1,11 +1,43 @@
 // What the direct path (call_path.cpp) and the general path (general_path.cpp) share.
 #pragma once
 
+#include <metrics/abi.h>
+
 #include "pipeline.hpp"
 
+#include <cstddef>
 #include <cstring>
+#include <string_view>
 
 namespace metrics::detail {
+
+// Written as a loop rather than memcmp: keys are short and usually differ in their first
+// byte, and a library call here would make the compiler save every live register around
+// the whole tag loop.
+[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+/// The index of `key` among the first `n` tags, or `n`.
+[[gnu::always_inline]] inline size_t find_key(const metrics_tag_t* tags, size_t n,
+                                              std::string_view key) noexcept {
+  for (size_t i = 0; i < n; ++i)
+    if (tags[i].key.size == key.size() && same_bytes(tags[i].key.data, key.data(), key.size()))
+      return i;
+  return n;
+}
+
+/// Sets `key` to `value` among the first `n` of `tags` as a Python dict update does: a key
+/// already there keeps its position and takes the new value, a new key is appended.
+/// Returns the new count; the caller makes sure there is room for one more.
+[[gnu::always_inline]] inline size_t put_tag(metrics_tag_t* tags, size_t n, std::string_view key,
+                                             std::string_view value) noexcept {
+  const size_t at = find_key(tags, n, key);
+  tags[at] = {{key.data(), key.size()}, {value.data(), value.size()}};
+  return at == n ? n + 1 : n;
+}
 
 // Puts the prefix before `name` (the key), in `buffer`; false, leaving `name` alone, when
 // the full name does not fit.

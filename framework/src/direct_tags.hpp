@@ -8,6 +8,7 @@
 #include <metrics/abi.h>
 #include <metrics/tags.hpp>
 
+#include "call_path.hpp"
 #include "pipeline.hpp"
 
 #include <cstddef>
@@ -26,24 +27,6 @@ struct DirectTags {
 
 /// What take_tags found.
 enum class DirectTagsCheck { taken, has_floating, needs_general_path };
-
-// Written as a loop rather than memcmp: keys are short and usually differ in their first
-// byte, and a library call here would make the compiler save every live register around
-// the whole tag loop.
-[[gnu::always_inline]] inline bool same_bytes(const char* a, const char* b, size_t n) noexcept {
-  for (size_t i = 0; i < n; ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
-/// The index of `key` among the first `n` tags, or `n`.
-[[gnu::always_inline]] inline size_t find_key(const metrics_tag_t* tags, size_t n,
-                                              std::string_view key) noexcept {
-  for (size_t i = 0; i < n; ++i)
-    if (tags[i].key.size == key.size() && same_bytes(tags[i].key.data, key.data(), key.size()))
-      return i;
-  return n;
-}
 
 /// The decimal text of `value` (with `negative`, a minus sign first), written backwards
 /// from the end of `buffer`. Inline and call-free, unlike std::to_chars's out-of-line
@@ -104,12 +87,7 @@ template <bool kFormatFloating>
       value = integer_text(t.value, out.numbers[i]);
       if (value.data() == nullptr) return DirectTagsCheck::has_floating;
     }
-    const size_t at = find_key(out.tags, n, t.key);
-    if (at == n) {
-      out.tags[n++] = {{t.key.data(), t.key.size()}, {value.data(), value.size()}};
-    } else {
-      out.tags[at].value = {value.data(), value.size()};
-    }
+    n = put_tag(out.tags, n, t.key, value);  // out.tags has room for every base and call tag
   }
   count = n;
   return DirectTagsCheck::taken;

@@ -27,18 +27,11 @@ struct TagScratch {
   size_t lost = 0;  // tags beyond kMaxTags
 
   void put(std::string_view key, std::string_view value) noexcept {
-    for (size_t i = 0; i < count; ++i) {
-      if (tags[i].key.size == key.size() &&
-          std::memcmp(tags[i].key.data, key.data(), key.size()) == 0) {
-        tags[i].value = {value.data(), value.size()};
-        return;
-      }
-    }
-    if (count == kMaxTags) {
+    if (count == kMaxTags && find_key(tags, count, key) == count) [[unlikely]] {
       ++lost;
       return;
     }
-    tags[count++] = {{key.data(), key.size()}, {value.data(), value.size()}};
+    count = put_tag(tags, count, key, value);
   }
 
   std::string_view text_of(const TagValue& v) noexcept {
