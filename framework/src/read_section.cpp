@@ -17,7 +17,7 @@ namespace {
 std::atomic<ThreadRecord*> g_records{nullptr};
 std::atomic<uint32_t> g_record_count{0};
 
-long membarrier(int cmd) {
+[[maybe_unused]] long membarrier(int cmd) {
   return syscall(__NR_membarrier, cmd, 0, 0);
 }
 
@@ -78,19 +78,26 @@ ThreadRecord* register_thread() noexcept {
 }
 
 void wait_for_readers() noexcept {
+#if defined(METRICS_TSAN)
+  // ThreadSanitizer does not model fences (GCC warns with -Wtsan): here readers store
+  // their sequence seq_cst, and the scan below loads it seq_cst.
+  constexpr auto kScanOrder = std::memory_order_seq_cst;
+#else
+  constexpr auto kScanOrder = std::memory_order_acquire;
   if (g_asymmetric_barrier.load(std::memory_order_relaxed))
     membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED);
   else
     std::atomic_thread_fence(std::memory_order_seq_cst);
+#endif
 
   ThreadRecord* self = t_record;
   for (ThreadRecord* r = g_records.load(std::memory_order_acquire); r != nullptr; r = r->next) {
     if (r == self) continue;
-    uint64_t seen = r->sequence.load(std::memory_order_acquire);
+    uint64_t seen = r->sequence.load(kScanOrder);
     if ((seen & 1) == 0) continue;
     // The reader is inside a section that may have read the old pointer; sections are
     // short (emit never blocks), so spinning briefly and then yielding is enough.
-    for (int spins = 0; r->sequence.load(std::memory_order_acquire) == seen; ++spins) {
+    for (int spins = 0; r->sequence.load(kScanOrder) == seen; ++spins) {
       if (spins > 100) std::this_thread::yield();
     }
   }
