@@ -156,6 +156,7 @@ class Parser {
     BackendConfig b;
     b.name = expect_string(n, key);
     b.name_position = position_of(n, file_);
+    b.name_key = key;
     if (!detail::parse_backend_name(b.name)) {
       fail(n, key,
            "'" + b.name +

@@ -92,10 +92,8 @@ std::vector<std::string> check(const Config& config) {
   if (config.backends.empty())
     lines.push_back("no backend configured: the dummy backend discards every metric");
   const auto backends = detail::backends_to_load(config);
-  for (size_t i = 0; i < backends.size(); ++i) {
-    const auto& b = backends[i];
-    auto [module, cls] =
-        detail::resolve_backend(b.name, b.name_position, detail::backend_key(config, i), dirs);
+  for (const auto& b : backends) {
+    auto [module, cls] = detail::resolve_backend(b.name, b.name_position, b.name_key, dirs);
     auto values = detail::OptionValues::build(*cls, b.name, b.options.get(), config.source);
     lines.push_back("backend: " + b.name + " (module " + module->name() + " " + module->version() +
                     ", ABI " + std::to_string(module->abi_major()) + "." +

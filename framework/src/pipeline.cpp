@@ -107,18 +107,12 @@ std::vector<BackendConfig> backends_to_load(const Config& config) {
   return {std::move(dummy)};
 }
 
-std::string backend_key(const Config& config, size_t index) {
-  return config.backends.size() > 1 ? "metrics.backends[" + std::to_string(index) + "].backend"
-                                    : "metrics.backend";
-}
-
 std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry) {
   const auto dirs = search_path_for(config);
   const auto wanted = backends_to_load(config);
   std::vector<Route> routes;
-  for (size_t i = 0; i < wanted.size(); ++i) {
-    const auto& b = wanted[i];
-    auto [module, cls] = resolve_backend(b.name, b.name_position, backend_key(config, i), dirs);
+  for (const auto& b : wanted) {
+    auto [module, cls] = resolve_backend(b.name, b.name_position, b.name_key, dirs);
     auto backend = Backend::create(b.name, module, *cls, b.options.get(), config.source, telemetry);
     routes.push_back(Route{std::move(backend), b.prefixes});
   }

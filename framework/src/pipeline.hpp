@@ -77,9 +77,6 @@ std::vector<SearchDir> search_path_for(const Config& config);
 /// What `config` loads: its backends, or the dummy backend when it names none (as Sentry).
 std::vector<BackendConfig> backends_to_load(const Config& config);
 
-/// The key that names backend `index` of `config` in an error message.
-std::string backend_key(const Config& config, size_t index);
-
 /// Resolves, loads and creates every backend of `config` (the dummy one when it names
 /// none). Throws ConfigError or LoadError with the full story of what was searched.
 std::vector<Route> create_routes(const Config& config, std::shared_ptr<TelemetryStore> telemetry);

@@ -74,3 +74,31 @@ TEST_CASE("a [[metrics.backends]] entry without a backend name is an error with 
       metrics::Config::from_string("[metrics]\n[[metrics.backends]]\nprefixes = []\n", "f.toml"),
       "f.toml:2:1: metrics.backends[0]: missing key 'backend' (the dotted backend name)");
 }
+
+TEST_CASE("a backend that cannot be found is named by the key that gave it", "[fanout][config]") {
+  const std::string dir = METRICS_TEST_FIXTURE_PLUGIN_DIR;
+  SECTION("the only [[metrics.backends]] entry") {
+    REQUIRE_THROWS_WITH(
+        metrics::Client(metrics::Config::from_string(
+            "[metrics]\nplugin_path = [\"" + dir +
+                "\"]\n[[metrics.backends]]\nbackend = \"test.missing.Backend\"\n",
+            "one.toml")),
+        Catch::Matchers::StartsWith("one.toml:4:11: metrics.backends[0].backend: no module"));
+  }
+  SECTION("the second of two") {
+    REQUIRE_THROWS_WITH(
+        metrics::Client(metrics::Config::from_string(
+            "[metrics]\nplugin_path = [\"" + dir +
+                "\"]\n[[metrics.backends]]\nbackend = \"test.recording.RecordingBackend\"\n"
+                "[[metrics.backends]]\nbackend = \"test.missing.Backend\"\n",
+            "two.toml")),
+        Catch::Matchers::StartsWith("two.toml:6:11: metrics.backends[1].backend: no module"));
+  }
+  SECTION("the single backend key") {
+    REQUIRE_THROWS_WITH(
+        metrics::Client(metrics::Config::from_string(
+            "[metrics]\nplugin_path = [\"" + dir + "\"]\nbackend = \"test.missing.Backend\"\n",
+            "single.toml")),
+        Catch::Matchers::StartsWith("single.toml:3:11: metrics.backend: no module"));
+  }
+}

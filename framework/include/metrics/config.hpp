@@ -21,6 +21,9 @@ struct OptionTable;  // a parsed [metrics.options] table with its source positio
 struct BackendConfig {
   std::string name;  ///< e.g. "metrics.statsd.StatsdMetricsBackend"
   SourcePosition name_position;
+  /// The key that gave the name, for messages: "metrics.backend" or
+  /// "metrics.backends[<i>].backend".
+  std::string name_key = "metrics.backend";
   /// [metrics.options] as parsed; null when the file has none. Checked against the
   /// backend's schema when it is loaded.
   std::shared_ptr<const detail::OptionTable> options;
