@@ -16,7 +16,7 @@ ClientCore::ClientCore(Config config, std::vector<Route> routes,
   auto p = std::make_unique<Pipeline>();
   p->config = std::move(config);
   p->routes = std::move(routes);
-  p->set_base_tags(global_tags_);
+  p->set_base_tags(global_tags_, Pipeline::ConfigTagWarnings::log);
   p->plan_direct_path();
   current_.store(p.release(), std::memory_order_release);
 }
@@ -54,7 +54,7 @@ ReloadResult ClientCore::swap_to(Config config) {
   next->routes = std::move(routes);
   std::lock_guard lock(writer_mutex_);
   next->internal_hook = current_.load()->internal_hook;
-  next->set_base_tags(global_tags_);
+  next->set_base_tags(global_tags_, Pipeline::ConfigTagWarnings::log);
   std::string names;
   for (const auto& r : next->routes) names += (names.empty() ? "" : ", ") + r.backend->name();
   publish(std::move(next));
@@ -77,7 +77,7 @@ void ClientCore::add_global_tags(const OwnedTags& tags) {
   std::lock_guard lock(writer_mutex_);
   for (const auto& [k, v] : tags) set_tag(global_tags_, k, v);
   auto next = copy_current();
-  next->set_base_tags(global_tags_);
+  next->set_base_tags(global_tags_, Pipeline::ConfigTagWarnings::quiet);
   publish(std::move(next));
 }
 
@@ -87,7 +87,7 @@ void ClientCore::remove_global_tags(std::initializer_list<std::string_view> keys
     return std::find(keys.begin(), keys.end(), std::string_view(t.first)) != keys.end();
   });
   auto next = copy_current();
-  next->set_base_tags(global_tags_);
+  next->set_base_tags(global_tags_, Pipeline::ConfigTagWarnings::quiet);
   publish(std::move(next));
 }
 

@@ -1,6 +1,7 @@
 // Parsing the [metrics] section: keys, types and ranges, each error with its position.
 #include <metrics/config.hpp>
 
+#include "bad_tags.hpp"
 #include "config_internal.hpp"
 #include "names.hpp"
 #include "text.hpp"
@@ -227,6 +228,11 @@ class Parser {
     if (const toml::node* n = m.get("tags")) {
       for (const auto& [k, v] : expect_table(*n, "metrics.tags")) {
         std::string key(k.str());
+        if (c.disallow_bad_tags && detail::is_bad_tag_key(key, c.allowed_bad_tags))
+          fail(v, "metrics.tags." + key,
+               "tag key '" + key +
+                   "' is not allowed (keys ending in _id, and event, project, group) while "
+                   "disallow_bad_tags = true; add it to allowed_bad_tags to keep it");
         c.tags.emplace_back(key, scalar_text(v, "metrics.tags." + key));
       }
     }

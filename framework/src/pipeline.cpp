@@ -9,7 +9,7 @@
 
 namespace metrics::detail {
 
-void Pipeline::set_base_tags(const OwnedTags& global) {
+void Pipeline::set_base_tags(const OwnedTags& global, ConfigTagWarnings warnings) {
   base_tags.clear();
   for (const auto& [k, v] : config.tags) {
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
@@ -19,10 +19,11 @@ void Pipeline::set_base_tags(const OwnedTags& global) {
                               "' is not allowed (keys ending in _id, and event, "
                               "project, group) while disallow_bad_tags = true; add it to "
                               "allowed_bad_tags to keep it");
-      logger()->warn(
-          "metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
-          "group are not allowed as tags (see allowed_bad_tags)",
-          k);
+      if (warnings == ConfigTagWarnings::log)
+        logger()->warn(
+            "metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
+            "group are not allowed as tags (see allowed_bad_tags)",
+            k);
       continue;
     }
     set_tag(base_tags, k, v);

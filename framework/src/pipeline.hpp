@@ -8,6 +8,7 @@
 #include <metrics/config.hpp>
 
 #include "backend.hpp"
+#include "bad_tags.hpp"
 #include "names.hpp"
 
 #include <memory>
@@ -41,34 +42,16 @@ struct Pipeline {
   /// from any thread. See plan_direct_path.
   DirectEmit direct;
 
+  /// Whether set_base_tags logs the config tags it drops: once when a config is applied,
+  /// not again each time global tags change.
+  enum class ConfigTagWarnings { log, quiet };
   /// Fills base_tags/base_views from the config's tags and `global`, applying the
-  /// bad-tag rule. Throws ConfigError when a config tag is bad in strict mode.
-  void set_base_tags(const OwnedTags& global);
+  /// bad-tag rule. Throws ConfigError when a config tag is bad in strict mode (a parsed
+  /// config has refused it already, with its position).
+  void set_base_tags(const OwnedTags& global, ConfigTagWarnings warnings);
   /// Sets `direct` from the rest; called on every pipeline before it is published.
   void plan_direct_path() noexcept;
 };
-
-/// The shape Sentry's bad-tag rule refuses: keys ending in "_id", and "event", "project",
-/// "group". Every such key ends in 'd', 't' or 'p', so most good keys cost one compare of
-/// their last character.
-[[gnu::always_inline]] inline bool has_bad_tag_shape(std::string_view key) noexcept {
-  const size_t n = key.size();
-  if (n < 3) return false;
-  const char last = key[n - 1];
-  if (last != 'd' && last != 't' && last != 'p') [[likely]]
-    return false;
-  return (last == 'd' && key[n - 2] == 'i' && key[n - 3] == '_') ||
-         (n == 5 && (key == "event" || key == "group")) || (n == 7 && key == "project");
-}
-
-/// Sentry's rule: a key of the bad shape, unless allowed.
-inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>& allowed) noexcept {
-  if (!has_bad_tag_shape(key)) [[likely]]
-    return false;
-  for (const auto& a : allowed)
-    if (a == key) return false;
-  return true;
-}
 
 /// The folders searched for `config`'s modules; relative plugin_path entries are taken
 /// from the config file's folder.

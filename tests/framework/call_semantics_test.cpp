@@ -4,6 +4,10 @@
 
 #include <metrics/metrics.hpp>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -134,10 +138,34 @@ TEST_CASE("bad tags are stripped in lenient mode and drop the metric in strict m
     REQUIRE(rec.samples().size() == 1);
     CHECK(rec.samples()[0].tags_text() == "org_id:1");
   }
-  SECTION("a bad config tag in strict mode is a config error") {
+  SECTION("a bad config tag in strict mode is a config error at its position") {
     REQUIRE_THROWS_WITH(
         recording_client("disallow_bad_tags = true\n[metrics.tags]\nproject = \"p\""),
-        Catch::Matchers::Contains("metrics.tags.project: tag key 'project' is not allowed"));
+        Catch::Matchers::StartsWith(
+            "calls.toml:6:11: metrics.tags.project: tag key 'project' is not allowed"));
+  }
+  SECTION(
+      "a bad config tag in lenient mode is dropped with one warning, not one per change of "
+      "the global tags") {
+    std::ostringstream log;
+    auto logger = std::make_shared<spdlog::logger>(
+        "metrics", std::make_shared<spdlog::sinks::ostream_sink_mt>(log));
+    spdlog::register_logger(logger);
+    {
+      auto c = recording_client("[metrics.tags]\nproject = \"p\"\nenv = \"prod\"");
+      c.add_global_tags({{"host", "h1"}});
+      c.remove_global_tags({"host"});
+      c.incr("x");
+      REQUIRE(rec.samples().size() == 1);
+      CHECK(rec.samples()[0].tags_text() == "env:prod");
+    }
+    spdlog::drop("metrics");
+    const std::string text = log.str();
+    size_t warnings = 0;
+    for (size_t at = text.find("config tag 'project' dropped"); at != std::string::npos;
+         at = text.find("config tag 'project' dropped", at + 1))
+      ++warnings;
+    CHECK(warnings == 1);
   }
 }
 
