@@ -105,7 +105,8 @@ TEST_CASE("a class the module does not export lists the classes it does", "[name
                       Contains("has no class 'RecordingBackendd'; it exports: "
                                "test.recording.RecordingBackend, test.recording.FailingBackend, "
                                "test.recording.ThrowingBackend, test.recording.SchemaBackend, "
-                               "test.recording.CountingBackend, test.recording.DroppingBackend. "
+                               "test.recording.CountingBackend, test.recording.DroppingBackend, "
+                               "test.recording.ReentrantBackend. "
                                "did you mean 'RecordingBackend'?"));
 }
 

@@ -1,5 +1,8 @@
 #include "recorder.hpp"
 
+#include <functional>
+#include <string_view>
+
 #include <atomic>
 
 namespace metrics::test {
@@ -73,6 +76,11 @@ extern "C" __attribute__((visibility("default"))) void metrics_test_record(
 
 namespace metrics::test {
 std::atomic<int64_t> g_counted{0};
+std::function<void(std::string_view)> g_reenter;
+}  // namespace metrics::test
+extern "C" __attribute__((visibility("default"))) void metrics_test_reenter(const char* name,
+                                                                            size_t size) {
+  if (metrics::test::g_reenter) metrics::test::g_reenter(std::string_view(name, size));
 }
 extern "C" __attribute__((visibility("default"))) void metrics_test_count(int64_t value) {
   metrics::test::g_counted.fetch_add(value, std::memory_order_relaxed);

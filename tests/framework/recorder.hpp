@@ -6,8 +6,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -62,6 +64,10 @@ struct RecorderScope {
 extern std::atomic<int64_t> g_counted;
 
 /// Config text that loads `backend` with plugin_path pointing at the test plugins.
+/// Called by test.recording.ReentrantBackend from inside its emit, with the sample's
+/// name; empty: nothing happens.
+extern std::function<void(std::string_view)> g_reenter;
+
 std::string config_for(const std::string& backend, const std::string& extra_metrics_keys = "",
                        const std::string& options = "");
 

@@ -4,6 +4,8 @@
 //   FailingBackend    refuses create with a reason.
 //   ThrowingBackend   throws from emit (the SDK adapter must contain it).
 //   SchemaBackend     has one option of every kind, for config error tests.
+//   ReentrantBackend  records, then hands the sample's name to metrics_test_reenter(),
+//                     through which a test makes metric calls from inside emit.
 #include <metrics/sdk.hpp>
 
 #include <dlfcn.h>
@@ -16,6 +18,7 @@ namespace {
 using RecordFn = void (*)(const char* backend, const metrics_sample_t* sample);
 using RecordEventFn = void (*)(const char* backend, const metrics_event_t* event);
 using CountFn = void (*)(int64_t value);
+using ReenterFn = void (*)(const char* name, size_t size);
 
 template <class Fn>
 Fn lookup(const char* symbol) {
@@ -97,6 +100,23 @@ class DroppingBackend {
   metrics::sdk::Host host_;
 };
 
+class ReentrantBackend {
+ public:
+  static constexpr const char* name = "ReentrantBackend";
+  static constexpr const char* summary = "Records, then lets the test call metrics from emit";
+  explicit ReentrantBackend(const metrics::sdk::CreateContext&)
+      : record_(lookup<RecordFn>("metrics_test_record")),
+        reenter_(lookup<ReenterFn>("metrics_test_reenter")) {}
+  void emit(const metrics::sdk::Sample& s) {
+    record_("reentrant", &s.raw());
+    reenter_(s.raw().name.data, s.raw().name.size);
+  }
+
+ private:
+  RecordFn record_;
+  ReenterFn reenter_;
+};
+
 constexpr const char* kModes[] = {"fast", "safe", nullptr};
 
 class SchemaBackend {
@@ -137,4 +157,4 @@ class SchemaBackend {
 }  // namespace
 
 METRICS_MODULE("test.recording", "1.0.0", RecordingBackend, FailingBackend, ThrowingBackend,
-               SchemaBackend, CountingBackend, DroppingBackend)
+               SchemaBackend, CountingBackend, DroppingBackend, ReentrantBackend)
