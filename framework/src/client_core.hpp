@@ -76,6 +76,9 @@ class ClientCore {
   void publish(std::unique_ptr<Pipeline> next);
   std::unique_ptr<Pipeline> copy_current() const;
 
+  /// The file the config in force came from: what the watcher polls, without copying
+  /// the whole Config each time.
+  std::string config_source() const;
   /// True when a module file of the current pipeline was replaced on disk.
   bool plugin_files_changed() const;
   ReloadResult fail_reload(const std::string& why) noexcept;

@@ -11,6 +11,11 @@ ReloadResult ClientCore::fail_reload(const std::string& why) noexcept {
   return {ReloadResult::Status::failed, why};
 }
 
+std::string ClientCore::config_source() const {
+  ReadSection section;
+  return current_.load(std::memory_order_acquire)->config.source;
+}
+
 bool ClientCore::plugin_files_changed() const {
   ReadSection section;
   for (const auto& r : current_.load(std::memory_order_acquire)->routes)
@@ -42,12 +47,12 @@ void ClientCore::watch(std::chrono::milliseconds interval) {
     watch_stop_ = false;
   }
   watcher_ = std::thread([this, interval] {
-    FileIdentity seen = identity_of(config().source);
+    FileIdentity seen = identity_of(config_source());
     std::unique_lock lock(watch_mutex_);
     while (!watch_wakeup_.wait_for(lock, interval, [this] { return watch_stop_; })) {
       lock.unlock();
       try {
-        FileIdentity now = identity_of(config().source);
+        FileIdentity now = identity_of(config_source());
         if (now.exists() && (now != seen || plugin_files_changed())) {
           seen = now;
           ReloadResult r = reload();
