@@ -9,6 +9,7 @@
 #include <metrics/tags.hpp>
 
 #include "call_path.hpp"
+#include "number_text.hpp"
 #include "pipeline.hpp"
 
 #include <cstddef>
@@ -27,37 +28,6 @@ struct DirectTags {
 
 /// What take_tags found.
 enum class DirectTagsCheck { taken, has_floating, needs_general_path };
-
-/// The decimal text of `value` (with `negative`, a minus sign first), written backwards
-/// from the end of `buffer`. Inline and call-free, unlike std::to_chars's out-of-line
-/// helpers, so that an integer tag keeps the tag loop free of calls.
-[[gnu::always_inline]] inline std::string_view format_decimal(
-    uint64_t value, bool negative, char (&buffer)[DirectTags::kNumberBytes]) noexcept {
-  char* end = buffer + DirectTags::kNumberBytes;
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value != 0);
-  if (negative) *--p = '-';
-  return std::string_view(p, static_cast<size_t>(end - p));
-}
-
-/// The text of an integer or boolean value; a null data() for a floating one.
-[[gnu::always_inline]] inline std::string_view integer_text(
-    const TagValue& v, char (&buffer)[DirectTags::kNumberBytes]) noexcept {
-  if (v.type() == TagValue::Type::signed_integer) {
-    const int64_t i = v.signed_integer();
-    // Negated in unsigned arithmetic, so that INT64_MIN has a magnitude too.
-    return format_decimal(i < 0 ? 0 - static_cast<uint64_t>(i) : static_cast<uint64_t>(i), i < 0,
-                          buffer);
-  }
-  if (v.type() == TagValue::Type::unsigned_integer)
-    return format_decimal(v.unsigned_integer(), false, buffer);
-  if (v.type() == TagValue::Type::boolean)
-    return v.boolean() ? std::string_view("true") : std::string_view("false");
-  return {};
-}
 
 /// Fills `out` with `base` then the call's tags, and `count` with their number. With
 /// kFormatFloating false, integers and booleans are formatted inline and a floating value stops the
@@ -84,7 +54,7 @@ template <bool kFormatFloating>
       value = t.value.format(out.numbers[i], DirectTags::kNumberBytes);
       if (value.data() == nullptr) return DirectTagsCheck::needs_general_path;
     } else {
-      value = integer_text(t.value, out.numbers[i]);
+      value = integer_text(t.value, out.numbers[i], DirectTags::kNumberBytes);
       if (value.data() == nullptr) return DirectTagsCheck::has_floating;
     }
     n = put_tag(out.tags, n, t.key, value);  // out.tags has room for every base and call tag

@@ -1,28 +1,36 @@
 #include <metrics/tags.hpp>
 
+#include "number_text.hpp"
+
 #include <charconv>
+#include <cstring>
 
 namespace metrics {
 
 std::string_view TagValue::format(char* buffer, size_t size) const noexcept {
-  std::to_chars_result r{buffer, std::errc{}};
   switch (type_) {
     case Type::string:
       return str_;
-    case Type::signed_integer:
-      r = std::to_chars(buffer, buffer + size, i_);
-      break;
-    case Type::unsigned_integer:
-      r = std::to_chars(buffer, buffer + size, u_);
-      break;
-    case Type::floating:
-      r = std::to_chars(buffer, buffer + size, f_);
-      break;
     case Type::boolean:
-      return b_ ? std::string_view("true") : std::string_view("false");
+      return detail::integer_text(*this, buffer, size);
+    case Type::signed_integer:
+    case Type::unsigned_integer: {
+      // integer_text writes backwards from the end of its buffer; callers of format()
+      // (the general path packs several values into one buffer) expect the text at the
+      // start of theirs.
+      char digits[detail::kIntegerTextBytes];
+      const std::string_view text = detail::integer_text(*this, digits, sizeof(digits));
+      if (text.size() > size) return {};
+      std::memcpy(buffer, text.data(), text.size());
+      return std::string_view(buffer, text.size());
+    }
+    case Type::floating: {
+      const std::to_chars_result r = std::to_chars(buffer, buffer + size, f_);
+      if (r.ec != std::errc{}) return {};
+      return std::string_view(buffer, static_cast<size_t>(r.ptr - buffer));
+    }
   }
-  if (r.ec != std::errc{}) return {};
-  return std::string_view(buffer, static_cast<size_t>(r.ptr - buffer));
+  return {};
 }
 
 std::string TagValue::to_string() const {
