@@ -30,9 +30,9 @@ struct DirectTags {
 enum class DirectTagsCheck { taken, has_floating, needs_general_path };
 
 /// Fills `out` with `base` then the call's tags, and `count` with their number. With
-/// kFormatFloating false, integers and booleans are formatted inline and a floating value stops the
-/// loop (has_floating: call again with true, which formats every number through TagValue::format,
-/// out of line, so that the common loop has no call in it).
+/// kFormatFloating false, integers and booleans are formatted inline and a floating value
+/// stops the loop (has_floating: call take_tags_formatting_floating, which formats every
+/// number through TagValue::format, out of line, so that the common loop has no call).
 template <bool kFormatFloating>
 [[gnu::always_inline]] inline DirectTagsCheck take_tags(const std::vector<metrics_tag_t>& base,
                                                         TagList call, DirectTags& out,
@@ -65,6 +65,6 @@ template <bool kFormatFloating>
 
 /// take_tags<true>, out of line.
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
-                                              DirectTags& out) noexcept;
+                                              DirectTags& out, size_t& count) noexcept;
 
 }  // namespace metrics::detail
