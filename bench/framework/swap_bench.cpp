@@ -19,7 +19,7 @@ void BM_slot_read_section(benchmark::State& state) {
   static std::atomic<int*> published{new int(1)};
   metrics::detail::ThreadRecord* record = metrics::detail::current_thread_record();
   for (auto _ : state) {
-    metrics::detail::ReadSectionGuard section(record);
+    metrics::detail::ReadSection section(record);
     benchmark::DoNotOptimize(*published.load(std::memory_order_acquire));
   }
 }

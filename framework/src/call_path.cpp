@@ -66,7 +66,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
                                                            std::string_view key, double value,
                                                            std::string_view member,
                                                            const CallOptions& options) noexcept {
-  ReadSectionGuard section(record);
+  ReadSection section(record);
   const Pipeline& p = *current_.load(std::memory_order_acquire);
   // A rate given by the call was decided in record(); otherwise the config's applies.
   double rate = 1.0;

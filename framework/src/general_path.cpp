@@ -206,7 +206,7 @@ void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, const metrics_
 void ClientCore::record_event(std::string_view title, std::string_view text,
                               const EventOptions& options) noexcept {
   ThreadRecord* record = current_thread_record();
-  ReadSectionGuard section(record);
+  ReadSection section(record);
   const Pipeline* p = current_.load(std::memory_order_acquire);
   TagScratch tags;
   std::string_view bad_key;

@@ -87,28 +87,14 @@ inline void leave_read_section(ThreadRecord* r, bool opened) noexcept {
   r->sequence.store(r->sequence.load(std::memory_order_relaxed) + 1, std::memory_order_release);
 }
 
-/// RAII read section.
+/// RAII read section, on the calling thread's record or on one the caller already has.
 class ReadSection {
  public:
-  ReadSection() noexcept : record_(current_thread_record()), opened_(enter_read_section(record_)) {}
+  explicit ReadSection(ThreadRecord* record = current_thread_record()) noexcept
+      : record_(record), opened_(enter_read_section(record)) {}
   ~ReadSection() { leave_read_section(record_, opened_); }
   ReadSection(const ReadSection&) = delete;
   ReadSection& operator=(const ReadSection&) = delete;
-  ThreadRecord* record() const noexcept { return record_; }
-
- private:
-  ThreadRecord* record_;
-  bool opened_;
-};
-
-/// RAII read section on a record the caller already has.
-class ReadSectionGuard {
- public:
-  explicit ReadSectionGuard(ThreadRecord* record) noexcept
-      : record_(record), opened_(enter_read_section(record)) {}
-  ~ReadSectionGuard() { leave_read_section(record_, opened_); }
-  ReadSectionGuard(const ReadSectionGuard&) = delete;
-  ReadSectionGuard& operator=(const ReadSectionGuard&) = delete;
 
  private:
   ThreadRecord* record_;
