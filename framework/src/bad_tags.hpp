@@ -31,4 +31,12 @@ inline bool is_bad_tag_key(std::string_view key, const std::vector<std::string>&
   return true;
 }
 
+/// Why strict mode refuses config tag `key`: one text for the parser, which gives the
+/// tag's position, and for a pipeline built from a Config made in code.
+inline std::string strict_config_tag_refusal(std::string_view key) {
+  return "tag key '" + std::string(key) +
+         "' is not allowed (keys ending in _id, and event, project, group) while "
+         "disallow_bad_tags = true; add it to allowed_bad_tags to keep it";
+}
+
 }  // namespace metrics::detail

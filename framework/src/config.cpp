@@ -229,10 +229,7 @@ class Parser {
       for (const auto& [k, v] : expect_table(*n, "metrics.tags")) {
         std::string key(k.str());
         if (c.disallow_bad_tags && detail::is_bad_tag_key(key, c.allowed_bad_tags))
-          fail(v, "metrics.tags." + key,
-               "tag key '" + key +
-                   "' is not allowed (keys ending in _id, and event, project, group) while "
-                   "disallow_bad_tags = true; add it to allowed_bad_tags to keep it");
+          fail(v, "metrics.tags." + key, detail::strict_config_tag_refusal(key));
         c.tags.emplace_back(key, scalar_text(v, "metrics.tags." + key));
       }
     }

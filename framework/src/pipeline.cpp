@@ -15,10 +15,7 @@ void Pipeline::set_base_tags(const OwnedTags& global, ConfigTagWarnings warnings
     if (is_bad_tag_key(k, config.allowed_bad_tags)) {
       if (config.disallow_bad_tags)
         throw ConfigError(SourcePosition{config.source, 0, 0}, "metrics.tags." + k,
-                          "tag key '" + k +
-                              "' is not allowed (keys ending in _id, and event, "
-                              "project, group) while disallow_bad_tags = true; add it to "
-                              "allowed_bad_tags to keep it");
+                          strict_config_tag_refusal(k));
       if (warnings == ConfigTagWarnings::log)
         logger()->warn(
             "metrics: config tag '{}' dropped: keys ending in _id, and event, project, "
