@@ -33,6 +33,19 @@ void Pipeline::set_base_tags(const OwnedTags& global, ConfigTagWarnings warnings
     }
     set_tag(base_tags, k, v);
   }
+  view_base_tags();
+}
+
+Pipeline::Pipeline(const Pipeline& other)
+    : config(other.config),
+      routes(other.routes),
+      base_tags(other.base_tags),
+      internal_hook(other.internal_hook),
+      direct(other.direct) {
+  view_base_tags();
+}
+
+void Pipeline::view_base_tags() {
   base_views.clear();
   for (const auto& [k, v] : base_tags)
     base_views.push_back({{k.data(), k.size()}, {v.data(), v.size()}});

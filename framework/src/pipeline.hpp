@@ -30,6 +30,12 @@ struct Route {
 };
 
 struct Pipeline {
+  Pipeline() = default;
+  /// A copy views its own base tags: base_views point into base_tags' strings, which
+  /// may hold their characters inline, so copied views would dangle with the original.
+  Pipeline(const Pipeline& other);
+  Pipeline& operator=(const Pipeline&) = delete;
+
   Config config;
   std::vector<Route> routes;
   /// Config tags, then global tags (later wins), bad ones already stripped.
@@ -49,6 +55,8 @@ struct Pipeline {
   /// bad-tag rule. Throws ConfigError when a config tag is bad in strict mode (a parsed
   /// config has refused it already, with its position).
   void set_base_tags(const OwnedTags& global, ConfigTagWarnings warnings);
+  /// Fills base_views with views of base_tags.
+  void view_base_tags();
   /// Sets `direct` from the rest; called on every pipeline before it is published.
   void plan_direct_path() noexcept;
 };

@@ -226,3 +226,18 @@ TEST_CASE("a backend that fails or refuses a direct emit is counted, and nothing
     CHECK(t.get("backend_errors") == 0);
   }
 }
+
+TEST_CASE("a pipeline copied for a new internal hook keeps its own base tags", "[calls]") {
+  // set_internal_hook copies the pipeline without rebuilding its tags; the copy's tag
+  // views once pointed into the old pipeline's strings, freed by the swap (ASan saw it).
+  RecorderScope rec;
+  auto c = recording_client("[metrics.tags]\nenv = \"prod\"\nregion = \"eu\"");
+  c.add_global_tags({{"host", "h1"}});
+  force_general_path(c);
+  c.add_global_tags({});  // one more swap: the pipeline before the hook is long gone
+  force_general_path(c);
+  c.incr("after_hook", 1, {.tags = {{"k", "v"}}});
+  auto s = rec.samples();
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].tags_text() == "env:prod,region:eu,host:h1,k:v");
+}
