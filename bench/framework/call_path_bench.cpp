@@ -65,6 +65,21 @@ void BM_incr_sampled_out(benchmark::State& state) {
 }
 BENCHMARK(BM_incr_sampled_out);
 
+// The same call on a BoundMetric: key, tags and options fixed once, the value per call.
+void BM_bound_incr_two_tags(benchmark::State& state) {
+  static const metrics::BoundMetric requests =
+      dummy_client().bind("requests", {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
+  for (auto _ : state) requests.incr();
+}
+BENCHMARK(BM_bound_incr_two_tags)->ThreadRange(1, 2)->UseRealTime();
+
+void BM_bound_incr_sampled_out(benchmark::State& state) {
+  static const metrics::BoundMetric requests = dummy_client().bind(
+      "requests", {.tags = {{"endpoint", "/api"}, {"status", "ok"}}, .sample_rate = 1e-12});
+  for (auto _ : state) requests.incr();
+}
+BENCHMARK(BM_bound_incr_sampled_out);
+
 void BM_incr_eight_tags_with_config_tags_and_prefix(benchmark::State& state) {
   static metrics::Client c(metrics::Config::from_string(
       "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"

@@ -10,24 +10,6 @@
 
 namespace metrics::detail {
 
-namespace {
-
-// Uniform double in [0, 1): the top 53 bits of the thread's own 64-bit linear congruential
-// generator (Knuth's MMIX constants). The high bits of an LCG are well distributed, which
-// is all a keep-or-drop decision needs, and a step is one multiply-add.
-inline double next_unit(ThreadRecord* r) noexcept {
-  r->rng_state = r->rng_state * 6364136223846793005ull + 1442695040888963407ull;
-  return static_cast<double>(r->rng_state >> 11) * 0x1.0p-53;
-}
-
-// Sentry's rule: keep when rate >= 1, else with probability `rate` (never when rate <= 0
-// or NaN: no draw is below those).
-inline bool keep_sample(ThreadRecord* r, double rate) noexcept {
-  return rate >= 1.0 || next_unit(r) < rate;
-}
-
-}  // namespace
-
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
                                               DirectTags& out, size_t& count) noexcept {
   return take_tags<true>(base, call, out, count);

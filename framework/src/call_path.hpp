@@ -4,12 +4,27 @@
 #include <metrics/abi.h>
 
 #include "pipeline.hpp"
+#include "read_section.hpp"
 
 #include <cstddef>
 #include <cstring>
 #include <string_view>
 
 namespace metrics::detail {
+
+// Uniform double in [0, 1): the top 53 bits of the thread's own 64-bit linear congruential
+// generator (Knuth's MMIX constants). The high bits of an LCG are well distributed, which
+// is all a keep-or-drop decision needs, and a step is one multiply-add.
+[[gnu::always_inline]] inline double next_unit(ThreadRecord* r) noexcept {
+  r->rng_state = r->rng_state * 6364136223846793005ull + 1442695040888963407ull;
+  return static_cast<double>(r->rng_state >> 11) * 0x1.0p-53;
+}
+
+// Sentry's rule: keep when rate >= 1, else with probability `rate` (never when rate <= 0
+// or NaN: no draw is below those).
+[[gnu::always_inline]] inline bool keep_sample(ThreadRecord* r, double rate) noexcept {
+  return rate >= 1.0 || next_unit(r) < rate;
+}
 
 // Written as a loop rather than memcmp: keys are short and usually differ in their first
 // byte, and a library call here would make the compiler save every live register around

@@ -23,6 +23,14 @@ ClientCore::ClientCore(Config config, std::vector<Route> routes,
 
 ClientCore::~ClientCore() {
   stop_watching();
+  {
+    std::lock_guard lock(writer_mutex_);
+    for (BoundState* bound : bound_) {
+      delete bound->prepared.exchange(nullptr);
+      bound->core = nullptr;  // its calls do nothing from now on
+    }
+    bound_.clear();
+  }
   // No caller may be inside a call on a client being destroyed, so no wait is needed;
   // the backends are flushed and destroyed with the pipeline.
   delete current_.exchange(nullptr);
@@ -34,8 +42,20 @@ std::unique_ptr<Pipeline> ClientCore::copy_current() const {
 
 void ClientCore::publish(std::unique_ptr<Pipeline> next) {
   next->plan_direct_path();
+  // Every prepared form is built before anything is published, so that a failure here
+  // leaves the client as it was. A call that meets a prepared form and a pipeline of
+  // different generations takes the keyword path; both old ones stay alive until no call
+  // can be reading them.
+  std::vector<std::unique_ptr<PreparedBound>> prepared;
+  prepared.reserve(bound_.size());
+  for (const BoundState* bound : bound_) prepared.push_back(prepare_bound(*bound, *next));
+  std::vector<std::unique_ptr<const PreparedBound>> stale;
+  stale.reserve(bound_.size());
+  for (size_t i = 0; i < bound_.size(); ++i)
+    stale.emplace_back(bound_[i]->prepared.exchange(prepared[i].release()));
   Pipeline* old = current_.exchange(next.release(), std::memory_order_seq_cst);
   wait_for_readers();
+  stale.clear();
   delete old;  // may flush, destroy and unload backends no longer in use
 }
 

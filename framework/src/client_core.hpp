@@ -4,6 +4,7 @@
 
 #include <metrics/client.hpp>
 
+#include "bound_state.hpp"
 #include "pipeline.hpp"
 #include "read_section.hpp"
 #include "telemetry_store.hpp"
@@ -31,6 +32,8 @@ class ClientCore {
   /// call_path.cpp, where the Client's metric calls inline it.
   void record(metrics_kind_t kind, std::string_view key, double value, const CallOptions& options,
               std::string_view member = {}) noexcept;
+  /// A BoundMetric's call (bound_metric.cpp, where its calls inline it). Never throws.
+  void record_bound(const BoundState& bound, metrics_kind_t kind, double value) noexcept;
   void record_event(std::string_view title, std::string_view text,
                     const EventOptions& options) noexcept;
   bool flush(std::chrono::milliseconds timeout) noexcept;
@@ -46,6 +49,10 @@ class ClientCore {
   void add_global_tags(const OwnedTags& tags);
   void remove_global_tags(std::initializer_list<std::string_view> keys);
   void set_internal_hook(InternalHook hook);
+  /// Registers a BoundMetric's state, prepared for the pipeline in force and again on
+  /// each publish; detach() unregisters it (its destructor does).
+  void attach(BoundState* bound);
+  void detach(BoundState* bound) noexcept;
 
   Telemetry telemetry() const { return telemetry_->snapshot(); }
   Config config() const;
@@ -59,6 +66,9 @@ class ClientCore {
                               double value, const CallOptions& options) noexcept;
   [[gnu::noinline]] void send_set(ThreadRecord* record, std::string_view key, double value,
                                   std::string_view member, const CallOptions& options) noexcept;
+  /// After sampling by its own rate: a BoundMetric's call.
+  [[gnu::noinline]] void send_bound(ThreadRecord* record, const BoundState& bound,
+                                    metrics_kind_t kind, double value) noexcept;
   void send_sample(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
                    std::string_view member, const CallOptions& options) noexcept;
   /// Counts and reports an emit the direct path's backend refused. Kept out of line so
@@ -72,7 +82,8 @@ class ClientCore {
   [[gnu::noinline]] void deliver(ThreadRecord* record, const Pipeline& p,
                                  const metrics_sample_t& call, const CallOptions& options) noexcept;
   /// Publishes `next`, waits for readers of the old pipeline, then destroys it (flushing
-  /// and destroying backends it alone held). Caller holds writer_mutex_.
+  /// and destroying backends it alone held), with the bound metrics' forms prepared for
+  /// it. Caller holds writer_mutex_.
   void publish(std::unique_ptr<Pipeline> next);
   std::unique_ptr<Pipeline> copy_current() const;
 
@@ -92,6 +103,7 @@ class ClientCore {
   bool watch_stop_ = false;
   mutable std::mutex writer_mutex_;
   OwnedTags global_tags_;
+  std::vector<BoundState*> bound_;  // under writer_mutex_
 };
 
 }  // namespace metrics::detail

@@ -1,6 +1,7 @@
 // metrics::Client: one configured pipeline from metric calls to one or more backends.
 #pragma once
 
+#include <metrics/bound_metric.hpp>
 #include <metrics/call_options.hpp>
 #include <metrics/config.hpp>
 #include <metrics/tags.hpp>
@@ -79,6 +80,9 @@ class Client {
              const EventOptions& options = {}) noexcept;
   /// Starts a timer that reports through timing() when it goes out of scope.
   Timer timer(std::string_view key, TagList tags = {}, const CallOptions& options = {});
+  /// Fixes `key` and `options` (copied) for calls that carry only a value; see
+  /// BoundMetric. Set-up, not a metric call: it allocates, and may throw std::bad_alloc.
+  BoundMetric bind(std::string_view key, const CallOptions& options = {});
 
   /// Sends what the backends buffer; false when a backend did not finish in time.
   bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(5)) noexcept;

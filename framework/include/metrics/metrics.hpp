@@ -68,6 +68,10 @@ inline void event(std::string_view title, std::string_view text,
 inline Timer timer(std::string_view key, TagList tags = {}, const CallOptions& options = {}) {
   return default_client().timer(key, tags, options);
 }
+/// A BoundMetric on the default client: key and options fixed for hot loops.
+inline BoundMetric bind(std::string_view key, const CallOptions& options = {}) {
+  return default_client().bind(key, options);
+}
 /// Process-wide tags on the default client (Sentry's add_global_tags(all_threads=True)).
 inline void add_global_tags(TagList tags) {
   default_client().add_global_tags(tags);
