@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
+#include <atomic>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -238,6 +239,29 @@ TEST_CASE("a server whose certificate names another host is refused",
 
 namespace {
 
+metrics::datadog::Settings settings_for(const std::string& url) {
+  metrics::datadog::Settings s;
+  s.api_key = kApiKey;
+  s.base_url = url;
+  s.ca_file = pki().ca_file;
+  s.host = "test-host";
+  s.flush_interval = 3600s;  // tests flush explicitly
+  s.timeout = 1s;
+  s.shutdown_timeout = 2s;
+  return s;
+}
+
+void emit_counter(metrics::datadog::DatadogMetricsBackend& backend, std::string_view name,
+                  double value) {
+  metrics_sample_t raw{};
+  raw.struct_size = sizeof(raw);
+  raw.kind = METRICS_KIND_COUNTER;
+  raw.name = {name.data(), name.size()};
+  raw.value = value;
+  raw.sample_rate = 1;
+  REQUIRE(backend.emit(metrics::sdk::Sample(raw)) == METRICS_OK);
+}
+
 int64_t rss_kb() {
   std::ifstream statm("/proc/self/statm");
   int64_t size = 0, resident = 0;
@@ -253,17 +277,10 @@ TEST_CASE(
     "[datadog][integration][faults]") {
   const uint16_t port = closed_port();
   RecordingHost host;
-  metrics::datadog::Settings s;
-  s.api_key = kApiKey;
-  s.base_url = "https://localhost:" + std::to_string(port);
-  s.ca_file = pki().ca_file;
-  s.host = "test-host";
-  s.flush_interval = 3600s;
-  s.timeout = 1s;
+  metrics::datadog::Settings s = settings_for("https://localhost:" + std::to_string(port));
   s.max_retries = 100000;
   s.retry_base = 20ms;
   s.retry_max = 50ms;
-  s.shutdown_timeout = 2s;
   s.max_buffer_points = 5000;
   constexpr int kRounds = 30;
   constexpr int kPerRound = 4000;
@@ -325,4 +342,69 @@ TEST_CASE(
   REQUIRE_FALSE(rounds_seen.empty());
   CHECK(*rounds_seen.begin() >= kRounds - 2);  // 5000 points: the last round and part of one
   CHECK(*rounds_seen.rbegin() == kRounds - 1);
+}
+
+namespace {
+// The wall clock the backend reads in the test below: the system's, plus an offset.
+std::atomic<int64_t> g_clock_offset_s{0};
+int64_t shifted_unix_now_s() noexcept {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+             .count() +
+         g_clock_offset_s.load();
+}
+}  // namespace
+
+TEST_CASE(
+    "points that wait more than an hour for a failing intake are dropped unsent; events "
+    "wait 18 hours",
+    "[datadog][integration][faults]") {
+  // The intake refuses points more than an hour old (events: 18 hours). The first
+  // request fails; before its retry the clock moves an hour and a second on.
+  HttpsServer server([](const Request&, size_t n) {
+    return n == 0 ? Reply{503, "{}", {}} : Reply{};
+  });
+  RecordingHost host;
+  g_clock_offset_s = 0;
+  metrics::datadog::Settings s = settings_for(server.url());
+  s.retry_base = 400ms;
+  s.retry_max = 400ms;
+  s.unix_now_s = &shifted_unix_now_s;
+  metrics::datadog::DatadogMetricsBackend backend(s, metrics::sdk::Host(host.api()));
+
+  emit_counter(backend, "stale", 4);
+  const std::string title = "deploy", text = "v2";
+  metrics_event_t raw_event{};
+  raw_event.struct_size = sizeof(raw_event);
+  raw_event.title = {title.data(), title.size()};
+  raw_event.text = {text.data(), text.size()};
+  backend.event(metrics::sdk::Event(raw_event));
+  backend.flush(0ms);  // hand the interval to the sender, without waiting
+  const auto until = Clock::now() + 5s;
+  while (server.requests().empty() && Clock::now() < until) std::this_thread::sleep_for(1ms);
+  REQUIRE(server.requests().size() == 1);  // the retry is at least 200 ms away
+  g_clock_offset_s = 3601;
+
+  REQUIRE(backend.flush(5s));
+  CHECK(host.counter("dropped.too_old") == 1);
+  emit_counter(backend, "fresh", 2);
+  REQUIRE(backend.flush(5s));
+
+  auto requests = server.requests();
+  std::vector<std::string> paths;
+  for (const auto& r : requests) paths.push_back(r.path);
+  INFO(host.all_lines());
+  // The first request carried the series; the retry sent the event only, then "fresh".
+  REQUIRE(requests.size() == 3);
+  CHECK(series_of(requests[0].body).at(0)->getValue<std::string>("metric") == "stale");
+  CHECK(paths[1].find("/api/v1/events") == 0);
+  CHECK(requests[1].body.find("\"deploy\"") != std::string::npos);
+  const auto fresh = series_of(requests[2].body);
+  REQUIRE(fresh.size() == 1);
+  CHECK(fresh[0]->getValue<std::string>("metric") == "fresh");
+  // Stamped by the shifted clock, so the intake would take it.
+  const int64_t stamp = fresh[0]->getArray("points")->getObject(0)->getValue<int64_t>("timestamp");
+  CHECK(stamp >= shifted_unix_now_s() - 60);
+  check_no_key_in_logs(host);
+  g_clock_offset_s = 0;
 }

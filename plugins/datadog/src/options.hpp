@@ -87,6 +87,10 @@ struct Settings {
   Compression compression = Compression::gzip;
   size_t max_compressed_bytes = defaults::max_compressed_bytes;
   size_t max_uncompressed_bytes = defaults::max_uncompressed_bytes;
+  /// The wall clock, in Unix seconds: point and event timestamps and the intake's age
+  /// limits are read from it. Null: the system clock. Not an option; set by tests, which
+  /// move time forward to reach those limits.
+  int64_t (*unix_now_s)() noexcept = nullptr;
 };
 
 /// Builds the settings from validated options. `getenv` reads the environment (injected so

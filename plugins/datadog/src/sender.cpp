@@ -11,7 +11,7 @@ using metrics::sdk::LogLevel;
 
 namespace {
 
-int64_t unix_now_s() {
+int64_t system_unix_now_s() noexcept {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -34,6 +34,7 @@ const char* queue_path(int q) {
 
 Sender::Sender(const Settings& settings, metrics::sdk::Host host, Aggregator& aggregator)
     : settings_(settings),
+      unix_now_s_(settings.unix_now_s != nullptr ? settings.unix_now_s : &system_unix_now_s),
       host_(host),
       aggregator_(aggregator),
       env_{settings.host, settings.constant_tags,
@@ -121,7 +122,7 @@ void Sender::drop_front(Queue q, size_t count, const char* cause) {
 void Sender::take_interval() {
   std::vector<Context> contexts = aggregator_.take();
   if (contexts.empty()) return;
-  EncodedInterval enc = encode_interval(contexts, env_, unix_now_s());
+  EncodedInterval enc = encode_interval(contexts, env_, unix_now_s_());
   if (enc.skipped_non_finite > 0) host_.count("dropped.non_finite", enc.skipped_non_finite);
   for (Item& item : enc.series) {
     points_[kSeries] += item.points;
@@ -180,7 +181,7 @@ bool Sender::send_queue(Queue q, Clock::time_point deadline) {
   while (!queue.empty()) {
     // Points older than an hour (events: 18 hours) are refused by the intake: drop them.
     const int64_t oldest_allowed =
-        unix_now_s() - (q == kEvents ? defaults::max_event_age_s : defaults::max_point_age_s);
+        unix_now_s_() - (q == kEvents ? defaults::max_event_age_s : defaults::max_point_age_s);
     size_t old = 0;
     while (old < queue.size() && queue[old].timestamp < oldest_allowed) ++old;
     if (old > 0) drop_front(q, old, "too_old");
@@ -313,7 +314,7 @@ void Sender::run() {
         taken_gen = gen;
         if (stopping) final_taken = true;
       }
-      const int64_t now_s = unix_now_s();
+      const int64_t now_s = unix_now_s_();
       for (EventData& e : events) {
         queues_[kEvents].push_back(encode_event(e, env_, now_s));
         points_[kEvents] += 1;

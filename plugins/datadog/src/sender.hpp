@@ -59,6 +59,7 @@ class Sender {
   void log_rejection_once(int status, const std::string& what, const HttpResponse& r);
 
   Settings settings_;
+  int64_t (*unix_now_s_)() noexcept;  ///< settings_.unix_now_s, or the system clock
   metrics::sdk::Host host_;
   Aggregator& aggregator_;
   EncodeEnv env_;
