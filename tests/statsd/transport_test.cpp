@@ -79,6 +79,35 @@ TEST_CASE("flush sends every shard's partial buffer and reports when it is done"
   CHECK(s.metrics_dropped_total() == 0);
 }
 
+TEST_CASE("full datagrams wait for a batch or the flush interval, not a wake-up each",
+          "[statsd][transport]") {
+  // Each 1000-byte line fills a default 1432-byte datagram, so every second line hands a
+  // full buffer to the sender. The default queue (2048) wakes a sleeping sender at 64.
+  const std::string body(990, 'x');
+  auto line = [&](int i) { return "l" + std::to_string(i) + ":" + body + "|c"; };
+  UdpReceiver rx;
+  PipelineOptions o;
+  o.endpoint.port = rx.port();
+
+  SECTION("fewer than a batch leave with the next flush interval") {
+    o.flush_interval = 400ms;
+    Pipeline p(o, make_transport(o), {});
+    for (int i = 0; i < 5; ++i) REQUIRE(write_line(p, line(i)) == METRICS_OK);
+    CHECK(rx.drain(100ms).empty());  // four full datagrams wait: no wake-up for them
+    CHECK(rx.receive_lines(5, 5s).size() == 5);
+  }
+  SECTION("a batch wakes the sender at once") {
+    o.flush_interval = std::chrono::hours(1);
+    Pipeline p(o, make_transport(o), {});
+    for (int i = 0; i < 70; ++i) REQUIRE(write_line(p, line(i)) == METRICS_OK);
+    // Only the batch wake-up can send these before the hour is up.
+    CHECK(rx.receive_lines(64, 5s).size() == 64);
+    REQUIRE(p.flush(5s));
+    CHECK(rx.drain(300ms).size() == 6);
+    CHECK(p.snapshot().metrics_dropped_total() == 0);
+  }
+}
+
 TEST_CASE("an unresolvable host is refused at creation with the reason", "[statsd][transport]") {
   CHECK_THROWS_WITH(UdpTransport("no.such.host.invalid", 8125, 1s, 100ms),
                     Catch::Matchers::Contains("cannot resolve 'no.such.host.invalid'"));

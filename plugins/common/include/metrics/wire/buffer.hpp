@@ -59,7 +59,7 @@ class BufferPool {
   Buffer* take_free() noexcept;  // nullptr when all `count` exist and none is free
   void give_back(Buffer* b) noexcept;
   void push_ready(Buffer* b) { ready_.push_back(b); }
-  bool has_ready() const noexcept { return !ready_.empty(); }
+  size_t ready_count() const noexcept { return ready_.size(); }
   Buffer* pop_ready() noexcept;
   size_t free_count() const noexcept { return free_.size(); }
 

@@ -112,6 +112,8 @@ class Pipeline {
   std::condition_variable done_cv_;  // wakes flush() callers
   BufferPool pool_;
   bool waiting_ = false;
+  /// Full buffers that make a caller wake a waiting sender (see hand_over).
+  size_t wake_at_ready_ = 1;
   bool stop_ = false;
   uint64_t flush_requested_ = 0;
   uint64_t flush_done_ = 0;
