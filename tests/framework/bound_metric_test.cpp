@@ -253,3 +253,20 @@ TEST_CASE("threads calling bound metrics while the config flips 500 times lose n
   auto t = c.telemetry();
   CHECK(t.get("calls.direct_path") > 0);
 }
+
+TEST_CASE("metrics::bind binds on the default client and follows configure()", "[bound]") {
+  RecorderScope rec;
+  const auto m = metrics::bind("free.bound", {.tags = {{"k", "v"}}});
+  m.incr(1);  // the dummy backend: nothing recorded
+  metrics::configure(
+      metrics::Config::from_string(config_for("test.recording.RecordingBackend"), "default.toml"));
+  m.incr(2);
+  metrics::configure(metrics::Config::from_string(
+      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\n", "default.toml"));
+  m.incr(3);
+  auto s = rec.samples();
+  REQUIRE(s.size() == 1);
+  CHECK(s[0].name == "free.bound");
+  CHECK(s[0].value == 2);
+  CHECK(s[0].tags_text() == "k:v");
+}
