@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+using metrics::test::check_same_samples;
 using metrics::test::config_for;
 using metrics::test::RecordedSample;
 using metrics::test::RecorderScope;
@@ -29,20 +30,6 @@ std::vector<RecordedSample> record(const std::function<void()>& calls) {
   RecorderScope rec;
   calls();
   return rec.samples();
-}
-
-void require_same(const std::vector<RecordedSample>& a, const std::vector<RecordedSample>& b) {
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    INFO("sample " << i << " (" << a[i].name << ")");
-    CHECK(a[i].kind == b[i].kind);
-    CHECK(a[i].name == b[i].name);
-    CHECK(a[i].value == b[i].value);
-    CHECK(a[i].sample_rate == b[i].sample_rate);
-    CHECK(a[i].unit == b[i].unit);
-    CHECK(a[i].instance == b[i].instance);
-    CHECK(a[i].tags_text() == b[i].tags_text());
-  }
 }
 
 // One options value used both ways: bound once, and passed to each keyword call. Its tags
@@ -81,7 +68,7 @@ TEST_CASE("a bound metric delivers what the keyword call delivers", "[bound]") {
 
   auto via_keyword = record([&] { keyword_calls(c); });
   auto via_bound = record([&] { bound_calls(m); });
-  require_same(via_bound, via_keyword);
+  check_same_samples(via_bound, via_keyword);
   REQUIRE(via_bound.size() == 4);
   CHECK(via_bound[0].name == "app.work");
   // Dict update: the call's repeated "status" keeps the config tag's place, last value wins.
@@ -97,8 +84,8 @@ TEST_CASE("a bound metric delivers what the keyword call delivers", "[bound]") {
     c.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});
     auto general_keyword = record([&] { keyword_calls(c); });
     auto general_bound = record([&] { bound_calls(m); });
-    require_same(general_bound, general_keyword);
-    require_same(general_bound, via_keyword);
+    check_same_samples(general_bound, general_keyword);
+    check_same_samples(general_bound, via_keyword);
     CHECK(c.telemetry().get("calls.general_path") == 8);
   }
 }
@@ -223,12 +210,7 @@ TEST_CASE("a bound metric outliving its client, moved or empty does nothing harm
 TEST_CASE("threads calling bound metrics while the config flips 500 times lose no count",
           "[bound][swap][threads]") {
   metrics::test::g_counted = 0;
-  auto counting = [](const std::string& label) {
-    return metrics::Config::from_string(
-        config_for("test.recording.CountingBackend", "[metrics.tags]\nside = \"" + label + "\""),
-        "flip.toml");
-  };
-  metrics::Client c(counting("a"));
+  metrics::Client c(metrics::test::counting_config("a"));
   std::atomic<bool> stop{false};
   std::atomic<int64_t> emitted{0};
   std::vector<std::thread> threads;
@@ -243,7 +225,7 @@ TEST_CASE("threads calling bound metrics while the config flips 500 times lose n
       emitted.fetch_add(mine);
     });
   for (int i = 0; i < 500; ++i) {
-    REQUIRE(c.apply(counting(i % 2 ? "a" : "b")));
+    REQUIRE(c.apply(metrics::test::counting_config(i % 2 ? "a" : "b")));
     if (i % 50 == 0) c.add_global_tags({{"round", i}});
   }
   stop = true;

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+using metrics::test::check_same_samples;
 using metrics::test::config_for;
 using metrics::test::RecordedSample;
 using metrics::test::RecorderScope;
@@ -35,21 +36,6 @@ std::vector<RecordedSample> record(const std::function<void(metrics::Client&)>& 
   RecorderScope rec;
   calls(client);
   return rec.samples();
-}
-
-void require_same(const std::vector<RecordedSample>& a, const std::vector<RecordedSample>& b) {
-  REQUIRE(a.size() == b.size());
-  for (size_t i = 0; i < a.size(); ++i) {
-    INFO("sample " << i << " (" << a[i].name << ")");
-    CHECK(a[i].kind == b[i].kind);
-    CHECK(a[i].name == b[i].name);
-    CHECK(a[i].value == b[i].value);
-    CHECK(a[i].sample_rate == b[i].sample_rate);
-    CHECK(a[i].unit == b[i].unit);
-    CHECK(a[i].instance == b[i].instance);
-    CHECK(a[i].member == b[i].member);
-    CHECK(a[i].tags_text() == b[i].tags_text());
-  }
 }
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
@@ -100,7 +86,7 @@ TEST_CASE("the direct path delivers what the general path delivers", "[calls][di
 
   auto via_direct = record(every_kind_of_call, direct);
   auto via_general = record(every_kind_of_call, general);
-  require_same(via_direct, via_general);
+  check_same_samples(via_direct, via_general);
 
   REQUIRE(via_direct.size() == 10);
   CHECK(via_direct[1].tags_text() == "endpoint:/api,status:ok,empty:");
@@ -143,7 +129,7 @@ TEST_CASE("prefix, config tags, global tags and the config's rate: both paths ag
   };
   auto via_direct = record(calls, direct);
   auto via_general = record(calls, general);
-  require_same(via_direct, via_general);
+  check_same_samples(via_direct, via_general);
   REQUIRE(via_direct.size() == 3);
   CHECK(via_direct[0].name == "app.requests");
   CHECK(via_direct[0].tags_text() == "env:prod,region:us,status:200,host:h2,endpoint:/api");

@@ -174,13 +174,7 @@ TEST_CASE("watch() reloads by itself when the file or a plugin it uses changes",
 TEST_CASE("four threads emitting while the config flips 1000 times lose no count",
           "[swap][threads]") {
   metrics::test::g_counted = 0;
-  auto counting = [](const std::string& label) {
-    // Two configs that differ (a tag), so each apply builds a new backend instance.
-    return metrics::Config::from_string(
-        config_for("test.recording.CountingBackend", "[metrics.tags]\nside = \"" + label + "\""),
-        "flip.toml");
-  };
-  metrics::Client c(counting("a"));
+  metrics::Client c(metrics::test::counting_config("a"));
   std::atomic<bool> stop{false};
   std::atomic<int64_t> emitted{0};
   std::vector<std::thread> threads;
@@ -193,7 +187,8 @@ TEST_CASE("four threads emitting while the config flips 1000 times lose no count
       }
       emitted.fetch_add(mine);
     });
-  for (int i = 0; i < 1000; ++i) REQUIRE(c.apply(counting(i % 2 ? "a" : "b")));
+  for (int i = 0; i < 1000; ++i)
+    REQUIRE(c.apply(metrics::test::counting_config(i % 2 ? "a" : "b")));
   stop = true;
   for (auto& t : threads) t.join();
   CHECK(metrics::test::g_counted.load() == emitted.load());

@@ -1,5 +1,7 @@
 #include "recorder.hpp"
 
+#include <catch2/catch.hpp>
+
 #include <functional>
 #include <string_view>
 
@@ -48,6 +50,28 @@ std::string config_for(const std::string& backend, const std::string& extra,
                      METRICS_TEST_FIXTURE_PLUGIN_DIR + "\"]\n" + extra + "\n";
   if (!options.empty()) text += "[metrics.options]\n" + options + "\n";
   return text;
+}
+
+metrics::Config counting_config(const std::string& label) {
+  return metrics::Config::from_string(
+      config_for("test.recording.CountingBackend", "[metrics.tags]\nside = \"" + label + "\""),
+      "counting.toml");
+}
+
+void check_same_samples(const std::vector<RecordedSample>& a,
+                        const std::vector<RecordedSample>& b) {
+  REQUIRE(a.size() == b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    INFO("sample " << i << " (" << a[i].name << ")");
+    CHECK(a[i].kind == b[i].kind);
+    CHECK(a[i].name == b[i].name);
+    CHECK(a[i].value == b[i].value);
+    CHECK(a[i].sample_rate == b[i].sample_rate);
+    CHECK(a[i].unit == b[i].unit);
+    CHECK(a[i].instance == b[i].instance);
+    CHECK(a[i].member == b[i].member);
+    CHECK(a[i].tags_text() == b[i].tags_text());
+  }
 }
 
 }  // namespace metrics::test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <metrics/abi.h>
+#include <metrics/config.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -63,12 +64,19 @@ struct RecorderScope {
 /// The total that CountingBackend instances added to.
 extern std::atomic<int64_t> g_counted;
 
-/// Config text that loads `backend` with plugin_path pointing at the test plugins.
 /// Called by test.recording.ReentrantBackend from inside its emit, with the sample's
 /// name; empty: nothing happens.
 extern std::function<void(std::string_view)> g_reenter;
 
+/// Config text that loads `backend` with plugin_path pointing at the test plugins.
 std::string config_for(const std::string& backend, const std::string& extra_metrics_keys = "",
                        const std::string& options = "");
+
+/// A CountingBackend config whose one config tag is `side = label`: configs of two labels
+/// differ, so each apply between them creates a new backend instance.
+metrics::Config counting_config(const std::string& label);
+
+/// Checks, field by field (Catch CHECKs), that two recordings hold the same samples.
+void check_same_samples(const std::vector<RecordedSample>& a, const std::vector<RecordedSample>& b);
 
 }  // namespace metrics::test
