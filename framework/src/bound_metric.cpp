@@ -66,31 +66,18 @@ std::unique_ptr<PreparedBound> prepare_bound(const BoundState& bound, const Pipe
 
 void ClientCore::send_bound(ThreadRecord* record, const BoundState& bound, metrics_kind_t kind,
                             double value) noexcept {
-  const std::optional<double>& call_rate = bound.options.sample_rate;
   {
     ReadSection section(record);
     const Pipeline& p = *current_.load(std::memory_order_acquire);
     const PreparedBound* prepared = bound.prepared.load(std::memory_order_acquire);
     if (prepared != nullptr && prepared->pipeline == &p && record->scopes == nullptr) [[likely]] {
-      double rate = 1.0;
-      if (call_rate) [[unlikely]] {
-        rate = std::min(*call_rate, 1.0);
-      } else if (p.config.sample_rate < 1.0) [[unlikely]] {
-        rate = p.config.sample_rate;
-        if (!keep_sample(record, rate)) {
-          bump(telemetry_->counters_for(record).sampled_out);
-          return;
-        }
-      }
+      double rate;
+      if (!pass_rate(record, bound.options.sample_rate, p, rate)) return;
       metrics_sample_t sample = prepared->sample;
       sample.kind = static_cast<uint32_t>(kind);
       sample.value = value;
       sample.sample_rate = rate;
-      const int32_t status = prepared->emit.emit(prepared->emit.instance, &sample);
-      if (status == METRICS_OK) [[likely]]
-        bump(telemetry_->counters_for(record).direct);
-      else
-        direct_emit_failed(record, p, sample, status);
+      emit_direct(record, p, prepared->emit, sample);
       return;
     }
   }

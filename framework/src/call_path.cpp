@@ -51,16 +51,8 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   ReadSection section(record);
   const Pipeline& p = *current_.load(std::memory_order_acquire);
   // A rate given by the call was decided in record(); otherwise the config's applies.
-  double rate = 1.0;
-  if (options.sample_rate) [[unlikely]] {
-    rate = std::min(*options.sample_rate, 1.0);
-  } else if (p.config.sample_rate < 1.0) [[unlikely]] {
-    rate = p.config.sample_rate;
-    if (!keep_sample(record, rate)) {
-      bump(telemetry_->counters_for(record).sampled_out);
-      return;
-    }
-  }
+  double rate;
+  if (!pass_rate(record, options.sample_rate, p, rate)) return;
   // The sample's own fields are stored first, so that the tag loop below has registers to
   // spare; the general path reads them back from it.
   alignas(64) metrics_sample_t sample;
@@ -81,11 +73,7 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
     char name_buffer[256];
     if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
       sample.tags = tags.tags;
-      const int32_t status = p.direct.emit(p.direct.instance, &sample);
-      if (status == METRICS_OK) [[likely]]
-        bump(telemetry_->counters_for(record).direct);
-      else
-        direct_emit_failed(record, p, sample, status);
+      emit_direct(record, p, p.direct, sample);
       return;
     }
   }

@@ -5,10 +5,12 @@
 #include <metrics/client.hpp>
 
 #include "bound_state.hpp"
+#include "call_path.hpp"
 #include "pipeline.hpp"
 #include "read_section.hpp"
 #include "telemetry_store.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -71,6 +73,13 @@ class ClientCore {
                                     metrics_kind_t kind, double value) noexcept;
   void send_sample(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
                    std::string_view member, const CallOptions& options) noexcept;
+  /// The rate a call passes on, in `rate`: its own (already decided), else the config's,
+  /// which is decided here. False when the config's rate drops the call (counted).
+  bool pass_rate(ThreadRecord* record, const std::optional<double>& call_rate, const Pipeline& p,
+                 double& rate) noexcept;
+  /// Hands `sample` to the direct path's backend and counts how that ended.
+  void emit_direct(ThreadRecord* record, const Pipeline& p, const DirectEmit& direct,
+                   const metrics_sample_t& sample) noexcept;
   /// Counts and reports an emit the direct path's backend refused. Kept out of line so
   /// that the direct path keeps nothing but the pipeline across the plugin call.
   [[gnu::cold, gnu::noinline]] void direct_emit_failed(ThreadRecord* record, const Pipeline& p,
@@ -105,5 +114,33 @@ class ClientCore {
   OwnedTags global_tags_;
   std::vector<BoundState*> bound_;  // under writer_mutex_
 };
+
+// Defined here, inline, for the two call paths that share them (call_path.cpp,
+// bound_metric.cpp).
+[[gnu::always_inline]] inline bool ClientCore::pass_rate(ThreadRecord* record,
+                                                         const std::optional<double>& call_rate,
+                                                         const Pipeline& p, double& rate) noexcept {
+  rate = 1.0;
+  if (call_rate) [[unlikely]] {
+    rate = std::min(*call_rate, 1.0);
+  } else if (p.config.sample_rate < 1.0) [[unlikely]] {
+    rate = p.config.sample_rate;
+    if (!keep_sample(record, rate)) {
+      bump(telemetry_->counters_for(record).sampled_out);
+      return false;
+    }
+  }
+  return true;
+}
+
+[[gnu::always_inline]] inline void ClientCore::emit_direct(
+    ThreadRecord* record, const Pipeline& p, const DirectEmit& direct,
+    const metrics_sample_t& sample) noexcept {
+  const int32_t status = direct.emit(direct.instance, &sample);
+  if (status == METRICS_OK) [[likely]]
+    bump(telemetry_->counters_for(record).direct);
+  else
+    direct_emit_failed(record, p, sample, status);
+}
 
 }  // namespace metrics::detail
