@@ -24,6 +24,10 @@ class OptionValues {
   static std::unique_ptr<OptionValues> build(const ClassInfo& cls, const std::string& backend_name,
                                              const OptionTable* table, const std::string& file);
 
+  // The ABI structs view strings_ and lists_: a copy would view the original's.
+  OptionValues(const OptionValues&) = delete;
+  OptionValues& operator=(const OptionValues&) = delete;
+
   const metrics_option_value_t* const* data() const noexcept { return pointers_.data(); }
   size_t size() const noexcept { return pointers_.size(); }
 
