@@ -213,6 +213,7 @@ TEST_CASE("threads calling bound metrics while the config flips 500 times lose n
   metrics::Client c(metrics::test::counting_config("a"));
   std::atomic<bool> stop{false};
   std::atomic<int64_t> emitted{0};
+  const auto shared = c.bind("flip.shared");  // called by every thread at once
   std::vector<std::thread> threads;
   for (int t = 0; t < 3; ++t)
     threads.emplace_back([&, t] {
@@ -220,7 +221,8 @@ TEST_CASE("threads calling bound metrics while the config flips 500 times lose n
       int64_t mine = 0;
       while (!stop.load(std::memory_order_relaxed)) {
         m.incr(t + 1);
-        mine += t + 1;
+        shared.incr(10);
+        mine += t + 1 + 10;
       }
       emitted.fetch_add(mine);
     });
