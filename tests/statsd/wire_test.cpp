@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -353,6 +355,42 @@ TEST_CASE("the aggregator merges what several threads added to one context",
   agg.flush([&](const AggregatedMetric& m) { sums[m.lines->head] += m.value; });
   REQUIRE(sums.size() == 10);
   for (const auto& [k, v] : sums) CHECK(v == 4000);
+}
+
+TEST_CASE("a thread that finds its aggregator shard held moves to another one",
+          "[dogstatsd][aggregator][threads]") {
+  // Thread indices 1000 and 1004 pick the same of 4 shards. The first thread holds that
+  // shard's lock while it makes a new context (make_lines runs under it); the second must
+  // get its count in meanwhile, on another shard, not wait for the first.
+  Aggregator agg(4);
+  std::atomic<bool> holding{false}, release{false}, second_done{false};
+  auto add = [&](const std::string& key, auto&& make_lines) {
+    agg.add(MetricType::count, hash_bytes(key.data(), key.size()), 1, {}, make_lines);
+  };
+  details::next_thread_index = 1000;
+  std::thread first([&] {
+    add("first", [&] {
+      holding = true;
+      while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      return ContextLines{"first", ""};
+    });
+  });
+  while (!holding) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  details::next_thread_index = 1004;
+  std::thread second([&] {
+    add("second", [] { return ContextLines{"second", ""}; });
+    second_done = true;
+  });
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!second_done && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  CHECK(second_done);
+  release = true;
+  first.join();
+  second.join();
+  std::map<std::string, double> sums;
+  agg.flush([&](const AggregatedMetric& m) { sums[m.lines->head] += m.value; });
+  CHECK(sums == std::map<std::string, double>{{"first", 1}, {"second", 1}});
 }
 
 TEST_CASE("addresses are read in every form datadog clients accept", "[statsd][options]") {

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -117,8 +118,8 @@ class Aggregator {
   template <class MakeLines>
   void add(MetricType type, uint64_t hash, double value, std::string_view member,
            MakeLines&& make_lines) {
-    Shard& s = shard();
-    std::lock_guard<SpinLock> g(s.lock);
+    Shard& s = lock_shard();
+    std::lock_guard<SpinLock> g(s.lock, std::adopt_lock);
     s.by_type[static_cast<size_t>(type)].add(1);
     Entry* e = s.find(hash);
     if (e == nullptr) [[unlikely]]
@@ -185,7 +186,24 @@ class Aggregator {
     void rebuild_slots();
   };
 
-  Shard& shard() noexcept { return shards_[thread_index() & mask_]; }
+  /// Locks and returns the calling thread's shard. A thread starts at its thread index;
+  /// when it finds that shard held, it moves to the next one for good. Thread indices are
+  /// never reused, so threads that come and go leave long-lived ones sharing a shard one
+  /// time in (shard count); two such threads, both busy, would otherwise spin on one lock
+  /// for as long as both run (two threads into DogStatsD: 12 ns per call apart, 35 to
+  /// 65 ns on one shard). Aggregation merges shards at flush, so moving is free.
+  Shard& lock_shard() noexcept {
+    static thread_local uint32_t hint_plus_one __attribute__((tls_model("initial-exec"))) = 0;
+    if (hint_plus_one == 0) [[unlikely]]
+      hint_plus_one = thread_index() + 1;
+    Shard* s = &shards_[(hint_plus_one - 1) & mask_];
+    if (!s->lock.try_lock()) [[unlikely]] {
+      ++hint_plus_one;
+      s = &shards_[(hint_plus_one - 1) & mask_];
+      s->lock.lock();
+    }
+    return *s;
+  }
 
   std::unique_ptr<Shard[]> shards_;
   size_t mask_;
