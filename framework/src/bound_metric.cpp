@@ -76,6 +76,13 @@ void ClientCore::send_bound(ThreadRecord* record, const BoundState& bound, metri
       metrics_sample_t sample = prepared->sample;
       sample.kind = static_cast<uint32_t>(kind);
       sample.value = value;
+      // Two 8-byte stores, not one: GCC would merge value and rate into a 16-byte store at
+      // offset 24, which crosses a cache line in one stack position out of four, and the
+      // plugin's loads of either field then cannot be forwarded from it (into DogStatsD:
+      // 40 ns a call instead of 20). The empty asm reads `value`, so the merge cannot
+      // happen; it emits nothing. (The keyword path aligns its sample to 64 instead, which
+      // costs a stack realignment here.)
+      asm("" : : "m"(sample.value));
       sample.sample_rate = rate;
       emit_direct(record, p, prepared->emit, sample);
       return;
