@@ -55,6 +55,16 @@ void BM_client_dogstatsd_incr_two_tags_aggregated(benchmark::State& state) {
 }
 BENCHMARK(BM_client_dogstatsd_incr_two_tags_aggregated)->ThreadRange(1, 2)->UseRealTime();
 
+// The same through a BoundMetric: the plugin's share (hashing the context, the shard) stays.
+void BM_client_dogstatsd_bound_incr_two_tags_aggregated(benchmark::State& state) {
+  static SilentAgent agent;
+  static metrics::Client client = dogstatsd_client(agent, true);
+  static const metrics::BoundMetric requests =
+      client.bind("requests", {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
+  for (auto _ : state) requests.incr();
+}
+BENCHMARK(BM_client_dogstatsd_bound_incr_two_tags_aggregated)->ThreadRange(1, 2)->UseRealTime();
+
 void BM_client_dogstatsd_incr_two_tags_unaggregated(benchmark::State& state) {
   static SilentAgent agent;
   static metrics::Client client = dogstatsd_client(agent, false);
