@@ -18,13 +18,9 @@ using metrics::test::check_same_samples;
 using metrics::test::config_for;
 using metrics::test::RecordedSample;
 using metrics::test::RecorderScope;
+using metrics::test::recording_client;
 
 namespace {
-
-metrics::Client recording_client(const std::string& extra = "") {
-  return metrics::Client(metrics::Config::from_string(
-      config_for("test.recording.RecordingBackend", extra), "bound.toml"));
-}
 
 std::vector<RecordedSample> record(const std::function<void()>& calls) {
   RecorderScope rec;

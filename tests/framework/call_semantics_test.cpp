@@ -13,13 +13,7 @@
 
 using metrics::test::config_for;
 using metrics::test::RecorderScope;
-
-namespace {
-metrics::Client recording_client(const std::string& extra = "") {
-  return metrics::Client(metrics::Config::from_string(
-      config_for("test.recording.RecordingBackend", extra), "calls.toml"));
-}
-}  // namespace
+using metrics::test::recording_client;
 
 TEST_CASE("every call kind reaches the backend with its kind, name, value and unit", "[calls]") {
   RecorderScope rec;
@@ -142,7 +136,7 @@ TEST_CASE("bad tags are stripped in lenient mode and drop the metric in strict m
     REQUIRE_THROWS_WITH(
         recording_client("disallow_bad_tags = true\n[metrics.tags]\nproject = \"p\""),
         Catch::Matchers::StartsWith(
-            "calls.toml:6:11: metrics.tags.project: tag key 'project' is not allowed"));
+            "recording.toml:6:11: metrics.tags.project: tag key 'project' is not allowed"));
   }
   SECTION(
       "a bad config tag in lenient mode is dropped with one warning, not one per change of "

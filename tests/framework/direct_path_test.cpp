@@ -19,13 +19,9 @@ using metrics::test::check_same_samples;
 using metrics::test::config_for;
 using metrics::test::RecordedSample;
 using metrics::test::RecorderScope;
+using metrics::test::recording_client;
 
 namespace {
-
-metrics::Client recording_client(const std::string& extra = "") {
-  return metrics::Client(metrics::Config::from_string(
-      config_for("test.recording.RecordingBackend", extra), "direct.toml"));
-}
 
 void force_general_path(metrics::Client& c) {
   c.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});

@@ -52,6 +52,11 @@ std::string config_for(const std::string& backend, const std::string& extra,
   return text;
 }
 
+metrics::Client recording_client(const std::string& extra) {
+  return metrics::Client(metrics::Config::from_string(
+      config_for("test.recording.RecordingBackend", extra), "recording.toml"));
+}
+
 metrics::Config counting_config(const std::string& label) {
   return metrics::Config::from_string(
       config_for("test.recording.CountingBackend", "[metrics.tags]\nside = \"" + label + "\""),

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <metrics/abi.h>
+#include <metrics/client.hpp>
 #include <metrics/config.hpp>
 
 #include <atomic>
@@ -71,6 +72,10 @@ extern std::function<void(std::string_view)> g_reenter;
 /// Config text that loads `backend` with plugin_path pointing at the test plugins.
 std::string config_for(const std::string& backend, const std::string& extra_metrics_keys = "",
                        const std::string& options = "");
+
+/// A client on test.recording.RecordingBackend, its config read from "recording.toml"
+/// with `extra_metrics_keys` added to [metrics].
+metrics::Client recording_client(const std::string& extra_metrics_keys = "");
 
 /// A CountingBackend config whose one config tag is `side = label`: configs of two labels
 /// differ, so each apply between them creates a new backend instance.
