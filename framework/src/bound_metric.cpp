@@ -56,11 +56,8 @@ std::unique_ptr<PreparedBound> prepare_bound(const BoundState& bound, const Pipe
                                                             metrics_kind_t kind,
                                                             double value) noexcept {
   ThreadRecord* record = current_thread_record();
-  const std::optional<double>& call_rate = bound.options.sample_rate;
-  if (call_rate && !keep_sample(record, *call_rate)) [[unlikely]] {
-    bump(telemetry_->counters_for(record).sampled_out);
+  if (dropped_by_call_rate(record, bound.options.sample_rate)) [[unlikely]]
     return;
-  }
   send_bound(record, bound, kind, value);
 }
 

@@ -21,10 +21,8 @@ DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& 
                                                       double value, const CallOptions& options,
                                                       std::string_view member) noexcept {
   ThreadRecord* record = current_thread_record();
-  if (options.sample_rate && !keep_sample(record, *options.sample_rate)) [[unlikely]] {
-    bump(telemetry_->counters_for(record).sampled_out);
+  if (dropped_by_call_rate(record, options.sample_rate)) [[unlikely]]
     return;
-  }
   if (kind == METRICS_KIND_SET)
     send_set(record, key, value, member, options);
   else

@@ -73,6 +73,8 @@ class ClientCore {
                                     metrics_kind_t kind, double value) noexcept;
   void send_sample(ThreadRecord* record, metrics_kind_t kind, std::string_view key, double value,
                    std::string_view member, const CallOptions& options) noexcept;
+  /// True when the call's own rate drops it (counted). Decided before the read section.
+  bool dropped_by_call_rate(ThreadRecord* record, const std::optional<double>& call_rate) noexcept;
   /// The rate a call passes on, in `rate`: its own (already decided), else the config's,
   /// which is decided here. False when the config's rate drops the call (counted).
   bool pass_rate(ThreadRecord* record, const std::optional<double>& call_rate, const Pipeline& p,
@@ -117,6 +119,15 @@ class ClientCore {
 
 // Defined here, inline, for the two call paths that share them (call_path.cpp,
 // bound_metric.cpp).
+[[gnu::always_inline]] inline bool ClientCore::dropped_by_call_rate(
+    ThreadRecord* record, const std::optional<double>& call_rate) noexcept {
+  if (call_rate && !keep_sample(record, *call_rate)) [[unlikely]] {
+    bump(telemetry_->counters_for(record).sampled_out);
+    return true;
+  }
+  return false;
+}
+
 [[gnu::always_inline]] inline bool ClientCore::pass_rate(ThreadRecord* record,
                                                          const std::optional<double>& call_rate,
                                                          const Pipeline& p, double& rate) noexcept {
