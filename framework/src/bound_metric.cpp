@@ -30,7 +30,7 @@ BoundState::~BoundState() {
 std::unique_ptr<PreparedBound> prepare_bound(const BoundState& bound, const Pipeline& p) {
   if (p.direct.emit == nullptr) return nullptr;
   for (const Tag& t : bound.tag_views)
-    if (has_bad_tag_shape(t.key)) return nullptr;
+    if (has_bad_tag_shape(t.key())) return nullptr;
   auto out = std::make_unique<PreparedBound>();
   out->pipeline = &p;
   out->emit = p.direct;
@@ -38,7 +38,8 @@ std::unique_ptr<PreparedBound> prepare_bound(const BoundState& bound, const Pipe
   out->tags.resize(p.base_views.size() + bound.tag_views.size());
   size_t n = p.base_views.size();
   std::copy(p.base_views.begin(), p.base_views.end(), out->tags.begin());
-  for (const Tag& t : bound.tag_views) n = put_tag(out->tags.data(), n, t.key, t.value.string());
+  for (const Tag& t : bound.tag_views)
+    n = put_tag(out->tags.data(), n, t.key(), t.value().string());
   out->tags.resize(n);
   metrics_sample_t& s = out->sample;
   s.struct_size = sizeof(metrics_sample_t);

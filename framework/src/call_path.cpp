@@ -11,8 +11,9 @@
 namespace metrics::detail {
 
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
-                                              DirectTags& out, size_t& count) noexcept {
-  return take_tags<true>(base, call, out, count);
+                                              DirectTags& out, const metrics_tag_t*& tags,
+                                              size_t& count) noexcept {
+  return take_tags<true>(base, call, out, tags, count);
 }
 
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
@@ -65,12 +66,13 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   sample.timestamp_unix_ns = 0;
   if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
     alignas(64) DirectTags tags;
-    DirectTagsCheck check = take_tags<false>(p.base_views, options.tags, tags, sample.tag_count);
+    DirectTagsCheck check =
+        take_tags<false>(p.base_views, options.tags, tags, sample.tags, sample.tag_count);
     if (check == DirectTagsCheck::has_floating) [[unlikely]]
-      check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tag_count);
+      check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tags,
+                                            sample.tag_count);
     char name_buffer[256];
     if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
-      sample.tags = tags.tags;
       emit_direct(record, p, p.direct, sample);
       return;
     }

@@ -85,7 +85,7 @@ inline bool add_checked(const Config& c, TagScratch& out, std::string_view key,
   if (innermost != nullptr && !merge_scoped(c, innermost, out, bad_key)) [[unlikely]]
     return TagVerdict::dropped_bad_tag;
   for (const Tag& t : call)
-    if (!add_checked(c, out, t.key, out.text_of(t.value), bad_key)) [[unlikely]]
+    if (!add_checked(c, out, t.key(), out.text_of(t.value()), bad_key)) [[unlikely]]
       return TagVerdict::dropped_bad_tag;
   return TagVerdict::ok;
 }

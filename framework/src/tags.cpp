@@ -8,9 +8,9 @@
 namespace metrics {
 
 std::string_view TagValue::format(char* buffer, size_t size) const noexcept {
-  switch (type_) {
+  switch (type()) {
     case Type::string:
-      return str_;
+      return string();
     case Type::boolean:
       return detail::integer_text(*this, buffer, size);
     case Type::signed_integer:
@@ -41,7 +41,7 @@ std::string TagValue::to_string() const {
 OwnedTags to_owned(TagList tags) {
   OwnedTags out;
   out.reserve(tags.size());
-  for (const Tag& t : tags) out.emplace_back(std::string(t.key), t.value.to_string());
+  for (const Tag& t : tags) out.emplace_back(std::string(t.key()), t.value().to_string());
   return out;
 }
 

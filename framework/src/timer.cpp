@@ -11,7 +11,7 @@ Timer::Timer(Client& client, std::string_view key, TagList tags, const CallOptio
       skip_internal_(options.skip_internal),
       uncaught_at_start_(std::uncaught_exceptions()),
       start_(std::chrono::steady_clock::now()) {
-  for (const Tag& t : options.tags) add_tag(t.key, t.value);
+  for (const Tag& t : options.tags) add_tag(t.key(), t.value());
 }
 
 Timer::Timer(Timer&& other) noexcept

@@ -5,11 +5,13 @@
 // the two recordings are compared field by field.
 #include <catch2/catch.hpp>
 
+#include "call_path.hpp"
 #include "recorder.hpp"
 
 #include <metrics/metrics.hpp>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <limits>
 #include <string>
@@ -58,6 +60,18 @@ void every_kind_of_call(metrics::Client& c) {
   c.set("numeric_member", int64_t{-42});
   // A repeated key: the later value wins in the first position, as a dict update.
   c.incr("repeated", 1, {.tags = {{"a", "1"}, {"b", "x"}, {"a", "2"}}});
+  // Strings that could pass as they are, then a number: merged from the first tag.
+  c.incr("strings_then_number", 1, {.tags = {{"a", "x"}, {"b", "y"}, {"code", 7}}});
+  // More than four tags, so that keys are told apart by their key bits, with repeats.
+  c.incr("many_repeats", 1,
+         {.tags = {{"k1", "a"},
+                   {"k2", 2},
+                   {"k3", "c"},
+                   {"k1", "d"},
+                   {"k5", true},
+                   {"k2", "f"},
+                   {"k7", "g"},
+                   {"k8", "h"}}});
   // The general path: more tags than the direct path carries, a key of the bad-tag shape
   // (stripped in lenient mode).
   c.incr("many", 1,
@@ -71,6 +85,7 @@ void every_kind_of_call(metrics::Client& c) {
                    {"t8", 8},
                    {"t9", 9}}});
   c.incr("bad_key", 1, {.tags = {{"org_id", 1}, {"kept", "k"}}});
+  c.incr("bad_key_after_strings", 1, {.tags = {{"kept", "k"}, {"project", "p"}}});
 }
 
 }  // namespace
@@ -84,7 +99,7 @@ TEST_CASE("the direct path delivers what the general path delivers", "[calls][di
   auto via_general = record(every_kind_of_call, general);
   check_same_samples(via_direct, via_general);
 
-  REQUIRE(via_direct.size() == 10);
+  REQUIRE(via_direct.size() == 13);
   CHECK(via_direct[1].tags_text() == "endpoint:/api,status:ok,empty:");
   CHECK(via_direct[2].tags_text() ==
         "zero:0,neg:-1,big:9223372036854775807,min:-9223372036854775808,"
@@ -93,19 +108,22 @@ TEST_CASE("the direct path delivers what the general path delivers", "[calls][di
   CHECK(via_direct[4].sample_rate == 0.9999999999);
   CHECK(via_direct[6].member == "-42");
   CHECK(via_direct[7].tags_text() == "a:2,b:x");
-  CHECK(via_direct[8].tags.size() == 9);
-  CHECK(via_direct[9].tags_text() == "kept:k");
+  CHECK(via_direct[8].tags_text() == "a:x,b:y,code:7");
+  CHECK(via_direct[9].tags_text() == "k1:d,k2:f,k3:c,k5:true,k7:g,k8:h");
+  CHECK(via_direct[10].tags.size() == 9);
+  CHECK(via_direct[11].tags_text() == "kept:k");
+  CHECK(via_direct[12].tags_text() == "kept:k");
 
   auto d = direct.telemetry();
-  CHECK(d.get("calls.direct_path") == 8);
-  CHECK(d.get("calls.general_path") == 2);
-  CHECK(d.calls == 10);
-  CHECK(d.emitted == 10);
+  CHECK(d.get("calls.direct_path") == 10);
+  CHECK(d.get("calls.general_path") == 3);
+  CHECK(d.calls == 13);
+  CHECK(d.emitted == 13);
   auto g = general.telemetry();
   CHECK(g.get("calls.direct_path") == 0);
-  CHECK(g.get("calls.general_path") == 10);
-  CHECK(g.calls == 10);
-  CHECK(g.emitted == 10);
+  CHECK(g.get("calls.general_path") == 13);
+  CHECK(g.calls == 13);
+  CHECK(g.emitted == 13);
 }
 
 TEST_CASE("prefix, config tags, global tags and the config's rate: both paths agree",
@@ -222,4 +240,47 @@ TEST_CASE("a pipeline copied for a new internal hook keeps its own base tags", "
   auto s = rec.samples();
   REQUIRE(s.size() == 1);
   CHECK(s[0].tags_text() == "env:prod,region:eu,host:h1,k:v");
+}
+
+TEST_CASE("a Tag with a string value is laid out as the ABI's metrics_tag_t", "[calls][direct]") {
+  // The direct path hands a call's string tags to the backend without copying them.
+  const std::string value = "value";
+  const metrics::Tag tags[2] = {{"key", value}, {"other", "x"}};
+  metrics_tag_t abi[2];
+  static_assert(sizeof(tags) == sizeof(abi));
+  std::memcpy(abi, tags, sizeof(abi));
+  CHECK(abi[0].key.data == tags[0].key().data());
+  CHECK(abi[0].key.size == 3);
+  CHECK(abi[0].value.data == value.data());
+  CHECK(abi[0].value.size == 5);
+  CHECK(std::string_view(abi[1].key.data, abi[1].key.size) == "other");
+  CHECK(std::string_view(abi[1].value.data, abi[1].value.size) == "x");
+}
+
+TEST_CASE("keys whose key bits meet are still told apart", "[calls][direct]") {
+  // Two different keys with the same bit: put_tag_seen must search, not take the second
+  // for the first.
+  std::vector<std::string> keys;
+  for (int i = 0; i < 100; ++i) keys.push_back("k" + std::to_string(i));
+  std::string first, second;
+  for (size_t i = 0; i < keys.size() && first.empty(); ++i)
+    for (size_t j = i + 1; j < keys.size(); ++j)
+      if (metrics::detail::key_bit(keys[i]) == metrics::detail::key_bit(keys[j])) {
+        first = keys[i];
+        second = keys[j];
+        break;
+      }
+  REQUIRE_FALSE(first.empty());  // 100 keys, 64 bits: two must share one
+
+  metrics_tag_t tags[3];
+  uint64_t seen = 0;
+  size_t n = metrics::detail::put_tag_seen(tags, 0, seen, first, "1");
+  n = metrics::detail::put_tag_seen(tags, n, seen, second, "2");
+  REQUIRE(n == 2);
+  n = metrics::detail::put_tag_seen(tags, n, seen, first, "3");
+  REQUIRE(n == 2);
+  CHECK(std::string_view(tags[0].key.data, tags[0].key.size) == first);
+  CHECK(std::string_view(tags[0].value.data, tags[0].value.size) == "3");
+  CHECK(std::string_view(tags[1].key.data, tags[1].key.size) == second);
+  CHECK(std::string_view(tags[1].value.data, tags[1].value.size) == "2");
 }
