@@ -82,3 +82,23 @@ TEST_CASE("a bound metric's calls allocate nothing, scoped or not", "[allocation
   CHECK(c.telemetry().calls == 4001);
   CHECK(c.telemetry().get("calls.general_path") == 1000);
 }
+
+TEST_CASE("timers and wrapped calls with a few tags allocate nothing", "[allocation]") {
+  metrics::Client c;
+  auto wrapped = metrics::wraps(c, "wrapped", [](int x) { return x + 1; }, {{"kind", "batch"}});
+  { auto warm_up = c.timer("warm-up"); }
+  g_allocations = 0;
+  g_counting = true;
+  int x = 0;
+  for (int i = 0; i < 1000; ++i) {
+    auto t = c.timer("db.query", {{"table", "users"}, {"op", "select"}},
+                     {.tags = {{"shard", 3}}, .instance = "replica-1"});
+    t.add_tag("rows", i);
+    t.add_tag("cached", false);
+    x = wrapped(x);
+  }
+  g_counting = false;
+  CHECK(g_allocations.load() == 0);
+  CHECK(x == 1000);
+  CHECK(c.telemetry().calls == 2001);
+}

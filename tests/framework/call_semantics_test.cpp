@@ -7,6 +7,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -217,6 +218,64 @@ TEST_CASE("a timer reports milliseconds with result:success or result:failure", 
   CHECK(s[0].value < 2000.0);
   CHECK(s[0].tags_text() == "kind:batch,rows:12,result:success");
   CHECK(s[1].tags_text() == "result:failure");
+}
+
+TEST_CASE("a timer keeps its key, instance and tags however many and however long",
+          "[calls][timer]") {
+  // A timer holds a few short tags inline and moves everything to the heap when they
+  // outgrow that room; either way it reports the same.
+  RecorderScope rec;
+  auto c = recording_client();
+  const std::string long_key(300, 'k');
+  const std::string long_value(150, 'v');
+  {
+    auto t = c.timer("few", {{"a", "1"}}, {.tags = {{"b", 2}}, .instance = "i1"});
+    t.add_tag("a", "replaced");
+  }
+  {
+    auto t = c.timer(long_key, {{"a", "1"}});
+    t.add_tag("b", true);
+  }
+  {
+    auto t = c.timer("many");
+    for (int i = 0; i < 12; ++i) t.add_tag("t" + std::to_string(i), i);
+  }
+  {
+    // The value is replaced until the inline text runs out, then once more on the heap.
+    auto t = c.timer("replaced", {{"first", "x"}}, {.instance = "i2"});
+    for (int i = 0; i < 4; ++i) t.add_tag("long", long_value + std::to_string(i));
+    t.add_tag("last", "y");
+  }
+  auto s = rec.samples();
+  REQUIRE(s.size() == 4);
+  CHECK(s[0].name == "few");
+  CHECK(s[0].instance == "i1");
+  CHECK(s[0].tags_text() == "a:replaced,b:2,result:success");
+  CHECK(s[1].name == long_key);
+  CHECK(s[1].tags_text() == "a:1,b:true,result:success");
+  CHECK(s[2].tags_text() ==
+        "t0:0,t1:1,t2:2,t3:3,t4:4,t5:5,t6:6,t7:7,t8:8,t9:9,t10:10,t11:11,result:success");
+  CHECK(s[3].instance == "i2");
+  CHECK(s[3].tags_text() == "first:x,long:" + long_value + "3,last:y,result:success");
+}
+
+TEST_CASE("a moved timer reports once, with what it held", "[calls][timer]") {
+  RecorderScope rec;
+  auto c = recording_client();
+  {
+    auto inline_kept = c.timer("inline", {{"a", "1"}}, {.instance = "i"});
+    auto spilled = c.timer(std::string(250, 'k'), {{"b", "2"}});
+    std::optional<metrics::Timer> moved_inline(std::move(inline_kept));
+    std::optional<metrics::Timer> moved_spilled(std::move(spilled));
+    moved_inline->add_tag("c", 3);
+  }
+  auto s = rec.samples();
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].name == std::string(250, 'k'));
+  CHECK(s[0].tags_text() == "b:2,result:success");
+  CHECK(s[1].name == "inline");
+  CHECK(s[1].instance == "i");
+  CHECK(s[1].tags_text() == "a:1,c:3,result:success");
 }
 
 TEST_CASE("wraps times every call and passes the return value and exceptions through",

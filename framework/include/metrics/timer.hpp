@@ -4,7 +4,10 @@
 #include <metrics/client.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <exception>
+#include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -37,15 +40,43 @@ class Timer {
   }
 
  private:
+  /// Where a piece of the timer's text starts in text_, and its size.
+  struct Piece {
+    uint16_t at = 0;
+    uint16_t size = 0;
+  };
+  /// What the timer keeps when its text outgrows text_ or its tags kInlineTags.
+  struct Overflow {
+    std::string key;
+    std::string instance;
+    OwnedTags tags;
+  };
+  static constexpr size_t kInlineText = 192;
+  static constexpr size_t kInlineTags = 8;
+
+  std::string_view text(Piece p) const noexcept { return {text_ + p.at, p.size}; }
+  /// Copies `s` into text_; false when it does not fit.
+  bool keep(std::string_view s, Piece& out) noexcept;
+  /// Moves the key, instance and tags to overflow_ (allocates).
+  void spill();
+
   Client* client_;
-  std::string key_;
-  OwnedTags tags_;
-  std::string instance_;
   std::optional<double> sample_rate_;
   bool skip_internal_;
+  bool done_ = false;
   int uncaught_at_start_;
   std::chrono::steady_clock::time_point start_;
-  bool done_ = false;
+  // The key, instance and tags, held inline so that a timer allocates nothing in the
+  // common case; offsets rather than pointers, so that a moved timer needs no fix-up.
+  // Unused once overflow_ is set.
+  Piece key_;
+  Piece instance_;
+  Piece tag_keys_[kInlineTags];
+  Piece tag_values_[kInlineTags];
+  uint16_t tag_count_ = 0;
+  uint16_t text_used_ = 0;
+  char text_[kInlineText];
+  std::unique_ptr<Overflow> overflow_;
 };
 
 /// Returns a callable that times every call of `fn` (Sentry's `metrics.wraps`), passing
@@ -56,10 +87,8 @@ template <class F>
 auto wraps(Client& client, std::string key, F fn, OwnedTags tags = {}) {
   return [&client, key = std::move(key), fn = std::move(fn),
           tags = std::move(tags)](auto&&... args) mutable -> decltype(auto) {
-    std::vector<Tag> view;
-    view.reserve(tags.size());
-    for (const auto& [k, v] : tags) view.push_back({k, v});
-    Timer t(client, key, TagList(view), {});
+    Timer t(client, key, TagList(), {});
+    for (const auto& [k, v] : tags) t.add_tag(k, v);
     return fn(std::forward<decltype(args)>(args)...);
   };
 }
