@@ -16,7 +16,8 @@ namespace metrics {
 
 /// Measures from construction to destruction with a monotonic clock and reports the
 /// milliseconds through timing(), with the tag result:success, or result:failure when the
-/// scope is left by an exception. Tags can be added before it ends.
+/// scope is left by an exception. Tags can be added before it ends. A timer allocates
+/// nothing while its key, instance and tags fit in 192 bytes and 8 tags.
 ///
 ///     {
 ///       auto t = client.timer("db.query", {{"table", "users"}});
