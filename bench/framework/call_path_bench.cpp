@@ -80,6 +80,17 @@ void BM_bound_incr_sampled_out(benchmark::State& state) {
 }
 BENCHMARK(BM_bound_incr_sampled_out);
 
+// The two-tag call under a typical production config: a prefix and two config tags, so
+// that the tags are merged and the name joined on every call.
+void BM_incr_two_tags_with_config_tags_and_prefix(benchmark::State& state) {
+  static metrics::Client c(metrics::Config::from_string(
+      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"
+      "[metrics.tags]\nenv = \"prod\"\nregion = \"eu\"\n",
+      "bench.toml"));
+  for (auto _ : state) c.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
+}
+BENCHMARK(BM_incr_two_tags_with_config_tags_and_prefix);
+
 void BM_incr_eight_tags_with_config_tags_and_prefix(benchmark::State& state) {
   static metrics::Client c(metrics::Config::from_string(
       "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"
