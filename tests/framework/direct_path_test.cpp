@@ -140,18 +140,26 @@ TEST_CASE("prefix, config tags, global tags and the config's rate: both paths ag
     c.incr("requests", 1, {.tags = {{"status", 200}, {"host", "h2"}, {"endpoint", "/api"}}});
     c.gauge("depth", 4);
     c.incr("own_rate", 1, {.sample_rate = 1.0});
+    // Keys of every length class that names are joined with.
+    for (const char* key :
+         {"", "a", "abc", "abcdefg", "abcdefghijklmno", "abcdefghijklmnopqrstuvwxyz01234",
+          "abcdefghijklmnopqrstuvwxyz0123456789"})
+      c.incr(key);
   };
   auto via_direct = record(calls, direct);
   auto via_general = record(calls, general);
   check_same_samples(via_direct, via_general);
-  REQUIRE(via_direct.size() == 3);
+  REQUIRE(via_direct.size() == 10);
   CHECK(via_direct[0].name == "app.requests");
+  CHECK(via_direct[3].name == "app.");
+  CHECK(via_direct[7].name == "app.abcdefghijklmno");
+  CHECK(via_direct[9].name == "app.abcdefghijklmnopqrstuvwxyz0123456789");
   CHECK(via_direct[0].tags_text() == "env:prod,region:us,status:200,host:h2,endpoint:/api");
   CHECK(via_direct[0].sample_rate == 0.9999999999);
   CHECK(via_direct[1].tags_text() == "env:prod,region:us,status:config,host:h1");
   CHECK(via_direct[2].sample_rate == 1.0);
-  CHECK(direct.telemetry().get("calls.direct_path") == 3);
-  CHECK(general.telemetry().get("calls.general_path") == 3);
+  CHECK(direct.telemetry().get("calls.direct_path") == 10);
+  CHECK(general.telemetry().get("calls.general_path") == 10);
 }
 
 TEST_CASE("scoped tags, several backends and many base tags send calls the general way",
@@ -283,4 +291,20 @@ TEST_CASE("keys whose key bits meet are still told apart", "[calls][direct]") {
   CHECK(std::string_view(tags[0].value.data, tags[0].value.size) == "3");
   CHECK(std::string_view(tags[1].key.data, tags[1].key.size) == second);
   CHECK(std::string_view(tags[1].value.data, tags[1].value.size) == "2");
+}
+
+TEST_CASE("names are joined byte for byte whatever their lengths", "[calls][direct]") {
+  // copy_short moves short strings with overlapping words: every length up to past its
+  // memcpy threshold, from and to odd addresses, must copy exactly n bytes.
+  std::string source;
+  for (int i = 0; i < 64; ++i) source += static_cast<char>('A' + i % 26);
+  for (size_t n = 0; n <= 40; ++n) {
+    char out[80];
+    std::memset(out, '.', sizeof(out));
+    metrics::detail::copy_short(out + 1, source.data() + 3, n);
+    INFO("n = " << n);
+    CHECK(out[0] == '.');
+    CHECK(std::string_view(out + 1, n) == std::string_view(source.data() + 3, n));
+    CHECK(out[n + 1] == '.');
+  }
 }
