@@ -91,6 +91,14 @@ void BM_incr_two_tags_with_config_tags_and_prefix(benchmark::State& state) {
 }
 BENCHMARK(BM_incr_two_tags_with_config_tags_and_prefix);
 
+// The two-tag call inside a ScopedTags frame, which the general path merges.
+void BM_incr_two_tags_in_a_tag_scope(benchmark::State& state) {
+  auto& c = dummy_client();
+  metrics::ScopedTags scope({{"task", "reindex"}});
+  for (auto _ : state) c.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
+}
+BENCHMARK(BM_incr_two_tags_in_a_tag_scope);
+
 void BM_incr_eight_tags_with_config_tags_and_prefix(benchmark::State& state) {
   static metrics::Client c(metrics::Config::from_string(
       "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"
