@@ -13,7 +13,7 @@ namespace metrics::detail {
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
                                               DirectTags& out, const metrics_tag_t*& tags,
                                               size_t& count) noexcept {
-  return take_tags<true>(base, call, out, tags, count);
+  return take_tags<true>(base, nullptr, 0, call, out, tags, count);
 }
 
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
@@ -66,8 +66,8 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   sample.timestamp_unix_ns = 0;
   if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
     alignas(64) DirectTags tags;
-    DirectTagsCheck check =
-        take_tags<false>(p.base_views, options.tags, tags, sample.tags, sample.tag_count);
+    DirectTagsCheck check = take_tags<false>(p.base_views, nullptr, 0, options.tags, tags,
+                                             sample.tags, sample.tag_count);
     if (check == DirectTagsCheck::has_floating) [[unlikely]]
       check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tags,
                                             sample.tag_count);
@@ -77,7 +77,27 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
       return;
     }
   }
+  // Scoped calls too, unless deliver() finds that their scope allows the direct path (see
+  // emit_scoped): the branch is kept out of this frame, which every call pays for.
   deliver(record, p, sample, options);
+}
+
+// The direct path with the thread's scoped tags after the base tags, tried first by
+// deliver(): out of line, so that the unscoped call's frame and code stay as they are.
+bool ClientCore::emit_scoped(ThreadRecord* record, const Pipeline& p, const metrics_sample_t& call,
+                             const CallOptions& options) noexcept {
+  const ScopeFrame& scope = *record->scopes;
+  metrics_sample_t sample = call;
+  alignas(64) DirectTags tags;
+  DirectTagsCheck check = take_tags<false>(p.base_views, scope.merged.data(), scope.merged.size(),
+                                           options.tags, tags, sample.tags, sample.tag_count);
+  if (check == DirectTagsCheck::has_floating) [[unlikely]]
+    check = take_tags<true>(p.base_views, scope.merged.data(), scope.merged.size(), options.tags,
+                            tags, sample.tags, sample.tag_count);
+  char name_buffer[256];
+  if (check != DirectTagsCheck::taken || !join_name(p, sample.name, name_buffer)) return false;
+  emit_direct(record, p, p.direct, sample);
+  return true;
 }
 
 }  // namespace metrics::detail

@@ -23,6 +23,13 @@ namespace metrics::detail {
 struct ScopeFrame {
   OwnedTags tags;
   ScopeFrame* outer = nullptr;
+  /// This frame's tags set over its outer frames' (a dict update), as views of the
+  /// frames' strings (an outer frame outlives the inner ones): what the direct path puts
+  /// after the base tags. Made when the frame is.
+  std::vector<metrics_tag_t> merged;
+  /// Whether the direct path may take calls in this frame: no merged key of the bad-tag
+  /// shape (the general path strips or drops those), at most DirectTags::kMaxScopedTags.
+  bool direct = false;
 };
 
 class ClientCore {
@@ -87,6 +94,12 @@ class ClientCore {
   [[gnu::cold, gnu::noinline]] void direct_emit_failed(ThreadRecord* record, const Pipeline& p,
                                                        const metrics_sample_t& sample,
                                                        int32_t status) noexcept;
+  /// The direct path for a call inside ScopedTags frames that allow it (`call` as for
+  /// deliver): emits and returns true, or returns false for the general path. Inside a
+  /// read section.
+  [[gnu::noinline]] bool emit_scoped(ThreadRecord* record, const Pipeline& p,
+                                     const metrics_sample_t& call,
+                                     const CallOptions& options) noexcept;
   /// The general path, for what the direct path does not take. Inside a read section.
   /// The general path. `call` holds everything but the tags, with the key as its name,
   /// and the rate already decided (the call kept).

@@ -1,8 +1,9 @@
 // The tags of a call on the direct path (see ClientCore::send_sample): the pipeline's base
-// tags (config and global, checked when the pipeline was built) followed by the call's own,
-// merged as a Python dict update (a repeated key keeps its first position and takes the
-// later value). A call whose tags need more (a key of the bad-tag shape, more than
-// kMaxCallTags tags) takes the general path, which strips or drops, and counts.
+// tags (config and global, checked when the pipeline was built), the thread's scoped tags
+// (checked when their frame was made) and the call's own, merged as a Python dict update
+// (a repeated key keeps its first position and takes the later value). A call whose tags need more
+// (a key of the bad-tag shape, more than kMaxCallTags tags) takes the general path, which strips or
+// drops, and counts.
 #pragma once
 
 #include <metrics/abi.h>
@@ -22,8 +23,9 @@ namespace metrics::detail {
 struct DirectTags {
   static constexpr size_t kMaxCallTags = 8;
   static constexpr size_t kMaxBaseTags = 16;
+  static constexpr size_t kMaxScopedTags = 16;
   static constexpr size_t kNumberBytes = 32;  // as TagValue::format asks
-  metrics_tag_t tags[kMaxBaseTags + kMaxCallTags];
+  metrics_tag_t tags[kMaxBaseTags + kMaxScopedTags + kMaxCallTags];
   char numbers[kMaxCallTags][kNumberBytes];  // the text of the call's numeric values
 };
 
@@ -56,16 +58,20 @@ inline const metrics_tag_t* as_abi_tags(const Tag* tags) noexcept {
 /// formatted inline and a floating value stops the loop (has_floating: call
 /// take_tags_formatting_floating, which formats every number through TagValue::format, out
 /// of line, so that the common loop has no call).
+/// `scoped` and `scoped_count`: the thread's scoped tags (ScopeFrame::merged), set after
+/// the base tags; a caller without them passes nullptr and 0 as constants, so that none of
+/// their code is left in its copy.
 template <bool kFormatFloating>
 [[gnu::always_inline]] inline DirectTagsCheck take_tags(const std::vector<metrics_tag_t>& base,
-                                                        TagList call, DirectTags& out,
-                                                        const metrics_tag_t*& tags,
+                                                        const metrics_tag_t* scoped,
+                                                        size_t scoped_count, TagList call,
+                                                        DirectTags& out, const metrics_tag_t*& tags,
                                                         size_t& count) noexcept {
   if (call.size() > DirectTags::kMaxCallTags) return DirectTagsCheck::needs_general_path;
   const Tag* in = call.begin();
   size_t i = 0;  // call tags taken
   size_t n = 0;  // tags in out.tags
-  if (base.empty()) [[likely]] {
+  if (base.empty() && scoped_count == 0) [[likely]] {
     for (; i < call.size(); ++i) {
       if (has_bad_tag_shape(in[i].key())) return DirectTagsCheck::needs_general_path;
       if (in[i].value().type() != TagValue::Type::string || repeats_earlier_key(in, i)) break;
@@ -84,6 +90,10 @@ template <bool kFormatFloating>
   } else {
     n = base.size();
     for (size_t k = 0; k < n; ++k) out.tags[k] = base[k];
+    for (size_t k = 0; k < scoped_count; ++k) {
+      const metrics_tag_t& t = scoped[k];
+      n = put_tag(out.tags, n, {t.key.data, t.key.size}, {t.value.data, t.value.size});
+    }
   }
   // With many tags, key bits spare put_tag most of its searches (see key_bit); with a few,
   // the search is cheaper than the bits.
@@ -113,7 +123,7 @@ template <bool kFormatFloating>
   return DirectTagsCheck::taken;
 }
 
-/// take_tags<true>, out of line.
+/// take_tags<true> without scoped tags, out of line.
 DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& base, TagList call,
                                               DirectTags& out, const metrics_tag_t*& tags,
                                               size_t& count) noexcept;

@@ -154,6 +154,9 @@ void ClientCore::direct_emit_failed(ThreadRecord* record, const Pipeline& p,
 
 void ClientCore::deliver(ThreadRecord* record, const Pipeline& p, const metrics_sample_t& call,
                          const CallOptions& options) noexcept {
+  if (p.direct.emit != nullptr && record->scopes != nullptr && record->scopes->direct &&
+      emit_scoped(record, p, call, options))
+    return;
   HotCounters& counters = telemetry_->counters_for(record);
   bump(counters.general);
   const std::string_view key(call.name.data, call.name.size);

@@ -162,23 +162,56 @@ TEST_CASE("prefix, config tags, global tags and the config's rate: both paths ag
   CHECK(general.telemetry().get("calls.general_path") == 10);
 }
 
-TEST_CASE("scoped tags, several backends and many base tags send calls the general way",
+TEST_CASE("scoped tags: both paths agree, and a scoped bad key goes the general way",
           "[calls][direct]") {
-  RecorderScope rec;
-  SECTION("a ScopedTags frame on the calling thread") {
-    auto c = recording_client();
+  // Base tags, then the scopes outermost first, then the call's: later wins in the first
+  // position, on either path.
+  const std::string config = "prefix = \"app.\"\n[metrics.tags]\nenv = \"prod\"\nk = \"config\"";
+  auto direct = recording_client(config);
+  auto general = recording_client(config);
+  force_general_path(general);
+  auto calls = [](metrics::Client& c) {
+    metrics::ScopedTags outer({{"task", "t1"}, {"env", "scoped"}});
+    c.incr("outer", 1, {.tags = {{"k", "v"}}});
     {
-      metrics::ScopedTags scope({{"task", "t1"}});
-      c.incr("scoped", 1, {.tags = {{"k", "v"}}});
+      metrics::ScopedTags inner({{"task", "t2"}, {"step", 3}});
+      c.incr("inner", 1, {.tags = {{"step", "call"}, {"n", 1}}});
+      c.gauge("inner_plain", 2);
     }
-    c.incr("unscoped", 1, {.tags = {{"k", "v"}}});
-    auto s = rec.samples();
-    REQUIRE(s.size() == 2);
-    CHECK(s[0].tags_text() == "task:t1,k:v");
-    CHECK(s[1].tags_text() == "k:v");
-    CHECK(c.telemetry().get("calls.general_path") == 1);
-    CHECK(c.telemetry().get("calls.direct_path") == 1);
+    c.incr("outer_again");
+  };
+  auto via_direct = record(calls, direct);
+  auto via_general = record(calls, general);
+  check_same_samples(via_direct, via_general);
+  REQUIRE(via_direct.size() == 4);
+  CHECK(via_direct[0].tags_text() == "env:scoped,k:v,task:t1");
+  CHECK(via_direct[1].tags_text() == "env:scoped,k:config,task:t2,step:call,n:1");
+  CHECK(via_direct[2].tags_text() == "env:scoped,k:config,task:t2,step:3");
+  CHECK(via_direct[3].tags_text() == "env:scoped,k:config,task:t1");
+  CHECK(direct.telemetry().get("calls.direct_path") == 4);
+  CHECK(direct.telemetry().get("calls.general_path") == 0);
+
+  RecorderScope rec;
+  auto c = recording_client();
+  {
+    metrics::ScopedTags scope({{"task", "t1"}});
+    {
+      // The general path strips it (lenient), for this frame's calls only.
+      metrics::ScopedTags bad({{"user_id", 42}});
+      c.incr("bad_scope", 1, {.tags = {{"k", "v"}}});
+    }
+    c.incr("good_scope", 1, {.tags = {{"k", "v"}}});
   }
+  auto s = rec.samples();
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].tags_text() == "task:t1,k:v");
+  CHECK(s[1].tags_text() == "task:t1,k:v");
+  CHECK(c.telemetry().get("calls.general_path") == 1);
+  CHECK(c.telemetry().get("calls.direct_path") == 1);
+}
+
+TEST_CASE("several backends and many base tags send calls the general way", "[calls][direct]") {
+  RecorderScope rec;
   SECTION("two backends") {
     auto c = metrics::Client(metrics::Config::from_string(
         std::string("[metrics]\nplugin_path = [\"") + METRICS_TEST_FIXTURE_PLUGIN_DIR +
