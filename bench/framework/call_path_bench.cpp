@@ -7,6 +7,8 @@
 
 #include <dlfcn.h>
 
+#include "bench_clients.hpp"
+
 #include <algorithm>
 #include <vector>
 
@@ -17,11 +19,8 @@ void metrics_bench_call_sink(std::string_view, double, const metrics::CallOption
 
 namespace {
 
-metrics::Client& dummy_client() {
-  static metrics::Client client(metrics::Config::from_string(
-      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\n", "bench.toml"));
-  return client;
-}
+using metrics::bench::dummy_client;
+using metrics::bench::prefixed_client;
 
 void BM_incr_two_tags(benchmark::State& state) {
   auto& c = dummy_client();
@@ -83,10 +82,7 @@ BENCHMARK(BM_bound_incr_sampled_out);
 // The two-tag call under a typical production config: a prefix and two config tags, so
 // that the tags are merged and the name joined on every call.
 void BM_incr_two_tags_with_config_tags_and_prefix(benchmark::State& state) {
-  static metrics::Client c(metrics::Config::from_string(
-      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"
-      "[metrics.tags]\nenv = \"prod\"\nregion = \"eu\"\n",
-      "bench.toml"));
+  auto& c = prefixed_client();
   for (auto _ : state) c.incr("requests", 1, {.tags = {{"endpoint", "/api"}, {"status", "ok"}}});
 }
 BENCHMARK(BM_incr_two_tags_with_config_tags_and_prefix);
@@ -100,10 +96,7 @@ void BM_incr_two_tags_in_a_tag_scope(benchmark::State& state) {
 BENCHMARK(BM_incr_two_tags_in_a_tag_scope);
 
 void BM_incr_eight_tags_with_config_tags_and_prefix(benchmark::State& state) {
-  static metrics::Client c(metrics::Config::from_string(
-      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\nprefix = \"app.\"\n"
-      "[metrics.tags]\nenv = \"prod\"\nregion = \"eu\"\n",
-      "bench.toml"));
+  auto& c = prefixed_client();
   for (auto _ : state)
     c.incr("requests", 1,
            {.tags = {{"a", "1"},

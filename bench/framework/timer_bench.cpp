@@ -4,13 +4,11 @@
 
 #include <metrics/metrics.hpp>
 
+#include "bench_clients.hpp"
+
 namespace {
 
-metrics::Client& dummy_client() {
-  static metrics::Client client(metrics::Config::from_string(
-      "[metrics]\nbackend = \"metrics.dummy.DummyMetricsBackend\"\n", "bench.toml"));
-  return client;
-}
+using metrics::bench::dummy_client;
 
 void BM_timer_two_tags(benchmark::State& state) {
   auto& c = dummy_client();
@@ -31,8 +29,8 @@ void BM_timer_two_tags_and_one_added(benchmark::State& state) {
 BENCHMARK(BM_timer_two_tags_and_one_added);
 
 void BM_wraps_two_tags(benchmark::State& state) {
-  auto fn = metrics::wraps(
-      dummy_client(), "work", [](int x) { return x + 1; }, {{"kind", "batch"}, {"queue", "q1"}});
+  auto fn = metrics::wraps(dummy_client(), "work", [](int x) { return x + 1; },
+                           {{"kind", "batch"}, {"queue", "q1"}});
   int x = 0;
   for (auto _ : state) benchmark::DoNotOptimize(x = fn(x));
 }
