@@ -16,17 +16,12 @@
 
 using metrics::test::check_same_samples;
 using metrics::test::config_for;
+using metrics::test::record;
 using metrics::test::RecordedSample;
 using metrics::test::RecorderScope;
 using metrics::test::recording_client;
 
 namespace {
-
-std::vector<RecordedSample> record(const std::function<void()>& calls) {
-  RecorderScope rec;
-  calls();
-  return rec.samples();
-}
 
 // One options value used both ways: bound once, and passed to each keyword call. Its tags
 // are a named array: options borrow their tags, like std::string_view.

@@ -29,11 +29,10 @@ void force_general_path(metrics::Client& c) {
   c.set_internal_hook({[](void*, std::string_view, std::string_view, double) {}, nullptr});
 }
 
+// The samples that `calls` sends through `client`.
 std::vector<RecordedSample> record(const std::function<void(metrics::Client&)>& calls,
                                    metrics::Client& client) {
-  RecorderScope rec;
-  calls(client);
-  return rec.samples();
+  return metrics::test::record([&] { calls(client); });
 }
 
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();

@@ -63,6 +63,12 @@ metrics::Config counting_config(const std::string& label) {
       "counting.toml");
 }
 
+std::vector<RecordedSample> record(const std::function<void()>& calls) {
+  RecorderScope rec;
+  calls();
+  return rec.samples();
+}
+
 void check_same_samples(const std::vector<RecordedSample>& a,
                         const std::vector<RecordedSample>& b) {
   REQUIRE(a.size() == b.size());

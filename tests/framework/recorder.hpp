@@ -81,6 +81,10 @@ metrics::Client recording_client(const std::string& extra_metrics_keys = "");
 /// differ, so each apply between them creates a new backend instance.
 metrics::Config counting_config(const std::string& label);
 
+/// The samples that `calls` sends to RecordingBackend instances (the recorder is cleared
+/// first).
+std::vector<RecordedSample> record(const std::function<void()>& calls);
+
 /// Checks, field by field (Catch CHECKs), that two recordings hold the same samples.
 void check_same_samples(const std::vector<RecordedSample>& a, const std::vector<RecordedSample>& b);
 
