@@ -16,6 +16,30 @@ DirectTagsCheck take_tags_formatting_floating(const std::vector<metrics_tag_t>& 
   return take_tags<true>(base, nullptr, 0, call, out, tags, count);
 }
 
+[[gnu::always_inline]] inline bool ClientCore::emit_merged(ThreadRecord* record, const Pipeline& p,
+                                                           metrics_sample_t& sample,
+                                                           const CallOptions& options,
+                                                           const metrics_tag_t* scoped,
+                                                           size_t scoped_count) noexcept {
+  alignas(64) DirectTags tags;
+  DirectTagsCheck check = take_tags<false>(p.base_views, scoped, scoped_count, options.tags, tags,
+                                           sample.tags, sample.tag_count);
+  if (check == DirectTagsCheck::has_floating) [[unlikely]] {
+    // Without scoped tags, out of line: the unscoped caller passes no more arguments than
+    // fit in registers.
+    check = scoped_count == 0 ? take_tags_formatting_floating(p.base_views, options.tags, tags,
+                                                              sample.tags, sample.tag_count)
+                              : take_tags<true>(p.base_views, scoped, scoped_count, options.tags,
+                                                tags, sample.tags, sample.tag_count);
+  }
+  char name_buffer[256];
+  if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
+    emit_direct(record, p, p.direct, sample);
+    return true;
+  }
+  return false;
+}
+
 // Inlined into each of the Client's metric calls below. Small on purpose: a call that its
 // own rate samples out returns from here without the delivering path's frame.
 [[gnu::always_inline]] inline void ClientCore::record(metrics_kind_t kind, std::string_view key,
@@ -65,17 +89,8 @@ void ClientCore::send_set(ThreadRecord* record, std::string_view key, double val
   sample.set_member = {member.data(), member.size()};
   sample.timestamp_unix_ns = 0;
   if (p.direct.emit != nullptr && record->scopes == nullptr) [[likely]] {
-    alignas(64) DirectTags tags;
-    DirectTagsCheck check = take_tags<false>(p.base_views, nullptr, 0, options.tags, tags,
-                                             sample.tags, sample.tag_count);
-    if (check == DirectTagsCheck::has_floating) [[unlikely]]
-      check = take_tags_formatting_floating(p.base_views, options.tags, tags, sample.tags,
-                                            sample.tag_count);
-    char name_buffer[256];
-    if (check == DirectTagsCheck::taken && join_name(p, sample.name, name_buffer)) [[likely]] {
-      emit_direct(record, p, p.direct, sample);
+    if (emit_merged(record, p, sample, options, nullptr, 0)) [[likely]]
       return;
-    }
   }
   // Scoped calls too, unless deliver() finds that their scope allows the direct path (see
   // emit_scoped): the branch is kept out of this frame, which every call pays for.
@@ -88,16 +103,7 @@ bool ClientCore::emit_scoped(ThreadRecord* record, const Pipeline& p, const metr
                              const CallOptions& options) noexcept {
   const ScopeFrame& scope = *record->scopes;
   metrics_sample_t sample = call;
-  alignas(64) DirectTags tags;
-  DirectTagsCheck check = take_tags<false>(p.base_views, scope.merged.data(), scope.merged.size(),
-                                           options.tags, tags, sample.tags, sample.tag_count);
-  if (check == DirectTagsCheck::has_floating) [[unlikely]]
-    check = take_tags<true>(p.base_views, scope.merged.data(), scope.merged.size(), options.tags,
-                            tags, sample.tags, sample.tag_count);
-  char name_buffer[256];
-  if (check != DirectTagsCheck::taken || !join_name(p, sample.name, name_buffer)) return false;
-  emit_direct(record, p, p.direct, sample);
-  return true;
+  return emit_merged(record, p, sample, options, scope.merged.data(), scope.merged.size());
 }
 
 }  // namespace metrics::detail

@@ -97,6 +97,12 @@ class ClientCore {
   /// The direct path for a call inside ScopedTags frames that allow it (`call` as for
   /// deliver): emits and returns true, or returns false for the general path. Inside a
   /// read section.
+  /// The direct path's end, shared by send_sample and emit_scoped: merges the tags
+  /// (`scoped` as for take_tags), joins the name and emits `sample`; false, emitting
+  /// nothing, for what the general path must take. Inline (call_path.cpp).
+  bool emit_merged(ThreadRecord* record, const Pipeline& p, metrics_sample_t& sample,
+                   const CallOptions& options, const metrics_tag_t* scoped,
+                   size_t scoped_count) noexcept;
   [[gnu::noinline]] bool emit_scoped(ThreadRecord* record, const Pipeline& p,
                                      const metrics_sample_t& call,
                                      const CallOptions& options) noexcept;
